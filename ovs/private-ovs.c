@@ -1,0 +1,956 @@
+/*
+ * private-ovs: ovs-lab's own Open vSwitch instance.  See private-ovs.h.
+ */
+#include <config.h>
+#include "private-ovs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "jsonrpc.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "process.h"
+#include "socket-util.h"
+#include "sset.h"
+#include "stream.h"
+#include "svec.h"
+#include "switchdb.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(private_ovs);
+
+extern char **environ;
+
+struct private_ovs {
+    char *dir;
+    char *remote;
+    int timeout_ms;
+    int users_fd;               /* Shared flock on DIR/users.lock. */
+};
+
+/* One of the two daemons of an instance. */
+struct daemon {
+    const char *program;        /* "ovsdb-server" or "ovs-vswitchd". */
+    char *pidfile;
+    char *ctl;                  /* unixctl socket. */
+    char *log;
+};
+
+/* The file names of an instance in directory 'dir'. */
+struct instance {
+    char *dir;                  /* Absolute, without trailing '/'. */
+    char *lock;                 /* PARENT/NAME.lock, next to 'dir'. */
+    char *users;                /* DIR/users.lock. */
+    char *db;                   /* DIR/conf.db. */
+    char *sock;                 /* DIR/db.sock. */
+    char *remote;               /* "unix:DIR/db.sock". */
+    struct daemon server;
+    struct daemon vswitchd;
+    int timeout_ms;
+};
+
+static void
+daemon_init(struct daemon *d, const char *dir, const char *program)
+{
+    d->program = program;
+    d->pidfile = xasprintf("%s/%s.pid", dir, program);
+    d->ctl = xasprintf("%s/%s.ctl", dir, program);
+    d->log = xasprintf("%s/%s.log", dir, program);
+}
+
+static void
+daemon_destroy(struct daemon *d)
+{
+    free(d->pidfile);
+    free(d->ctl);
+    free(d->log);
+}
+
+static char *
+instance_init(struct instance *inst, const char *dir_, int timeout_ms)
+{
+    char *dir = abs_file_name(NULL, dir_);
+    size_t len = dir ? strlen(dir) : 0;
+
+    while (len > 1 && dir[len - 1] == '/') {
+        dir[--len] = '\0';
+    }
+    if (len <= 1) {
+        free(dir);
+        return xasprintf("%s: not usable as the private Open vSwitch "
+                         "directory", dir_);
+    }
+
+    char *parent = dir_name(dir);
+    char *base = base_name(dir);
+
+    memset(inst, 0, sizeof *inst);
+    inst->dir = dir;
+    inst->lock = xasprintf("%s/%s.lock", parent, base);
+    inst->users = xasprintf("%s/users.lock", dir);
+    inst->db = xasprintf("%s/conf.db", dir);
+    inst->sock = xasprintf("%s/db.sock", dir);
+    inst->remote = xasprintf("unix:%s", inst->sock);
+    daemon_init(&inst->server, dir, "ovsdb-server");
+    daemon_init(&inst->vswitchd, dir, "ovs-vswitchd");
+    inst->timeout_ms = (timeout_ms > 0 ? timeout_ms
+                        : PRIVATE_OVS_DEFAULT_TIMEOUT_MS);
+    free(parent);
+    free(base);
+    return NULL;
+}
+
+static void
+instance_destroy(struct instance *inst)
+{
+    free(inst->dir);
+    free(inst->lock);
+    free(inst->users);
+    free(inst->db);
+    free(inst->sock);
+    free(inst->remote);
+    daemon_destroy(&inst->server);
+    daemon_destroy(&inst->vswitchd);
+}
+
+/* Files. */
+
+/* Creates directory 'dir' and its missing parents (mode 0755). */
+static char *
+make_dirs(const char *dir)
+{
+    char *path = xstrdup(dir);
+    char *error = NULL;
+
+    for (char *p = path + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+
+            *p = '\0';
+            if (mkdir(path, 0755) && errno != EEXIST) {
+                error = xasprintf("%s: cannot create directory (%s)", path,
+                                  ovs_strerror(errno));
+                break;
+            }
+            *p = c;
+            if (c == '\0') {
+                break;
+            }
+        }
+    }
+    free(path);
+    return error;
+}
+
+/* Whether 'name' is a file that an instance creates in its directory. */
+static bool
+is_instance_file(const char *name)
+{
+    static const char *const names[] = {
+        "conf.db", ".conf.db.~lock~", "db.sock", "users.lock",
+    };
+    static const char *const suffixes[] = {
+        ".pid", ".ctl", ".log", ".mgmt", ".snoop",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (!strcmp(name, names[i])) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        size_t n = strlen(name), s = strlen(suffixes[i]);
+        if (n > s && !strcmp(name + n - s, suffixes[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Reads the entries of 'dir' into 'names' (none if it does not exist).
+ * Returns an error if 'dir' holds anything an instance does not create: such
+ * a directory is not ovs-lab's to fill or to empty. */
+static char *
+read_instance_dir(const char *dir, struct sset *names)
+{
+    struct sset foreign = SSET_INITIALIZER(&foreign);
+    struct dirent *de;
+    char *error = NULL;
+    DIR *d;
+
+    d = opendir(dir);
+    if (!d) {
+        return (errno == ENOENT ? NULL
+                : xasprintf("%s: cannot read directory (%s)", dir,
+                            ovs_strerror(errno)));
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) {
+            continue;
+        }
+        sset_add(is_instance_file(de->d_name) ? names : &foreign,
+                 de->d_name);
+    }
+    closedir(d);
+
+    if (!sset_is_empty(&foreign)) {
+        char *list = sset_join(&foreign, " ", "");
+        error = xasprintf("%s: not an ovs-lab Open vSwitch directory (it "
+                          "holds %s); choose another directory", dir, list);
+        free(list);
+    }
+    sset_destroy(&foreign);
+    return error;
+}
+
+/* Deletes the instance's directory and everything in it. */
+static char *
+remove_instance_dir(const struct instance *inst)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    const char *name;
+    char *error;
+
+    error = read_instance_dir(inst->dir, &names);
+    SSET_FOR_EACH (name, &names) {
+        char *file = xasprintf("%s/%s", inst->dir, name);
+        if (!error && unlink(file) && errno != ENOENT) {
+            error = xasprintf("%s: cannot delete (%s)", file,
+                              ovs_strerror(errno));
+        }
+        free(file);
+    }
+    if (!error && rmdir(inst->dir) && errno != ENOENT) {
+        error = xasprintf("%s: cannot delete directory (%s)", inst->dir,
+                          ovs_strerror(errno));
+    }
+    sset_destroy(&names);
+    return error;
+}
+
+/* Returns the last non-empty line of file 'path' (the caller frees it), or
+ * NULL. */
+static char *
+last_line(const char *path)
+{
+    char buf[4096];
+    ssize_t n = 0;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    off_t size = lseek(fd, 0, SEEK_END);
+    if (size > 0) {
+        off_t start = size > sizeof buf - 1 ? size - (sizeof buf - 1) : 0;
+        n = pread(fd, buf, sizeof buf - 1, start);
+    }
+    close(fd);
+    if (n <= 0) {
+        return NULL;
+    }
+
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) {
+        buf[--n] = '\0';
+    }
+    char *nl = strrchr(buf, '\n');
+    char *line = nl ? nl + 1 : buf;
+    return *line ? xstrdup(line) : NULL;
+}
+
+/* Locks. */
+
+/* Takes the exclusive lock that serializes starting and stopping the
+ * instance, waiting at most the instance's timeout.  On success stores the
+ * locked fd (close it to unlock) in '*fdp'. */
+static char *
+lock_instance(const struct instance *inst, int *fdp)
+{
+    long long int deadline = time_msec() + inst->timeout_ms;
+
+    for (;;) {
+        struct stat a, b;
+        int fd;
+
+        /* O_CLOEXEC: a daemon started while we hold the lock must not
+         * inherit it. */
+        fd = open(inst->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            return xasprintf("%s: cannot open lock file (%s)", inst->lock,
+                             ovs_strerror(errno));
+        }
+        if (!flock(fd, LOCK_EX | LOCK_NB)) {
+            /* Stopping the instance deletes the lock file while holding it;
+             * a lock on a deleted file locks nothing. */
+            if (!fstat(fd, &a) && !stat(inst->lock, &b)
+                && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                *fdp = fd;
+                return NULL;
+            }
+        } else if (errno != EWOULDBLOCK && errno != EINTR) {
+            int error = errno;
+            close(fd);
+            return xasprintf("%s: cannot lock (%s)", inst->lock,
+                             ovs_strerror(error));
+        }
+        close(fd);
+
+        if (time_msec() >= deadline) {
+            return xasprintf("%s: another ovs-lab process kept the private "
+                             "Open vSwitch locked for %d ms", inst->lock,
+                             inst->timeout_ms);
+        }
+        poll_timer_wait(50);
+        poll_block();
+    }
+}
+
+/* Returns the pid of the process that holds pidfile 'path' locked, that is,
+ * of the running daemon that wrote it, or 0 if there is none (the file
+ * missing or stale).  OVS daemons hold their pidfile locked (fcntl) while
+ * they run. */
+static pid_t
+pidfile_owner(const char *path)
+{
+    struct flock lck = {
+        .l_type = F_WRLCK,
+        .l_whence = SEEK_SET,
+        .l_start = 0,
+        .l_len = 0,
+    };
+    pid_t pid = 0;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (!fcntl(fd, F_GETLK, &lck) && lck.l_type != F_UNLCK) {
+            pid = lck.l_pid;
+        }
+        close(fd);
+    }
+    return pid;
+}
+
+/* Waits until no process holds 'd''s pidfile, until 'deadline'. */
+static bool
+wait_for_exit(const struct daemon *d, long long int deadline)
+{
+    for (;;) {
+        if (!pidfile_owner(d->pidfile)) {
+            return true;
+        }
+        if (time_msec() >= deadline) {
+            return false;
+        }
+        poll_timer_wait(20);
+        poll_block();
+    }
+}
+
+/* Programs. */
+
+/* Finds 'program' in $PATH or in the usual directories of the Open vSwitch
+ * daemons and tools (sbin is often missing from a user's $PATH).  Returns a
+ * malloc'd file name or NULL. */
+static char *
+find_program(const char *program)
+{
+    struct ds dirs = DS_EMPTY_INITIALIZER;
+    char *found = NULL;
+    char *save_ptr = NULL;
+
+    ds_put_format(&dirs, "%s:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:"
+                  "/usr/bin:/bin", getenv("PATH") ? getenv("PATH") : "");
+    for (char *dir = strtok_r(ds_cstr(&dirs), ":", &save_ptr); dir;
+         dir = strtok_r(NULL, ":", &save_ptr)) {
+        char *file = xasprintf("%s/%s", dir, program);
+        if (!access(file, X_OK)) {
+            found = file;
+            break;
+        }
+        free(file);
+    }
+    ds_destroy(&dirs);
+    return found;
+}
+
+/* The environment for the instance's programs: ours, with the OVS
+ * directories pointing into the instance's directory. */
+static void
+instance_environment(const struct instance *inst, struct svec *env)
+{
+    static const char *const vars[] = {
+        "OVS_RUNDIR", "OVS_DBDIR", "OVS_LOGDIR", "OVS_SYSCONFDIR",
+    };
+
+    svec_init(env);
+    for (char **e = environ; *e; e++) {
+        bool ours = false;
+        for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+            size_t n = strlen(vars[i]);
+            if (!strncmp(*e, vars[i], n) && (*e)[n] == '=') {
+                ours = true;
+            }
+        }
+        if (!ours) {
+            svec_add(env, *e);
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+        svec_add_nocopy(env, xasprintf("%s=%s", vars[i], inst->dir));
+    }
+    svec_terminate(env);
+}
+
+/* Runs 'argv' (argv[0] is found with find_program()) in the instance's
+ * environment, stdin from /dev/null and stdout and stderr appended to
+ * 'log', and waits until 'deadline' for it to exit successfully.  For a
+ * daemon started with --detach, that is when the daemon is ready. */
+static char *
+run_program(const struct instance *inst, struct svec *argv, const char *log,
+            long long int deadline)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t no_signals, all_signals;
+    struct svec env;
+    char *program, *error = NULL;
+    int status = 0, retval;
+    pid_t pid;
+    int log_fd;
+
+    program = find_program(argv->names[0]);
+    if (!program) {
+        return xasprintf("%s: program not found (install Open vSwitch: "
+                         "openvswitch-switch)", argv->names[0]);
+    }
+    svec_terminate(argv);
+
+    log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log_fd < 0) {
+        error = xasprintf("%s: cannot open (%s)", log, ovs_strerror(errno));
+        free(program);
+        return error;
+    }
+
+    /* The child starts with default signal handling and nothing blocked,
+     * whatever this process does with signals. */
+    sigemptyset(&no_signals);
+    sigfillset(&all_signals);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &no_signals);
+    posix_spawnattr_setsigdefault(&attr, &all_signals);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
+                                    | POSIX_SPAWN_SETSIGDEF);
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, log_fd, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
+
+    instance_environment(inst, &env);
+    retval = posix_spawn(&pid, program, &actions, &attr, argv->names,
+                         env.names);
+    svec_destroy(&env);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    close(log_fd);
+    if (retval) {
+        error = xasprintf("%s: cannot run (%s)", program,
+                          ovs_strerror(retval));
+        free(program);
+        return error;
+    }
+
+    for (;;) {
+        pid_t retpid = waitpid(pid, &status, WNOHANG);
+        if (retpid == pid) {
+            break;
+        } else if (retpid < 0 && errno != EINTR) {
+            /* ECHILD: SIGCHLD is ignored in this process, so the child was
+             * reaped without a status.  The caller checks the outcome. */
+            status = 0;
+            break;
+        } else if (time_msec() >= deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            error = xasprintf("%s did not finish within %d ms (see %s)",
+                              argv->names[0], inst->timeout_ms, log);
+            break;
+        }
+        poll_timer_wait(10);
+        poll_block();
+    }
+
+    if (!error && (!WIFEXITED(status) || WEXITSTATUS(status))) {
+        char *msg = process_status_msg(status);
+        char *line = last_line(log);
+
+        error = xasprintf("%s failed (%s)%s%s (see %s)", argv->names[0], msg,
+                          line ? ": " : "", line ? line : "", log);
+        free(line);
+        free(msg);
+    }
+    free(program);
+    return error;
+}
+
+/* Sends 'command' with 'args' (NULL-terminated) to the unixctl server at
+ * 'path' and waits until 'deadline' for the answer (or for the server to
+ * close the connection, which is how "exit" may end).  Returns 0 or a
+ * positive errno value. */
+static int
+unixctl_request(const char *path, const char *command,
+                const char *const *args, long long int deadline)
+{
+    struct jsonrpc_msg *request, *reply;
+    struct stream *stream;
+    struct jsonrpc *rpc;
+    struct json *params;
+    char *name;
+    int error;
+
+    name = xasprintf("unix:%s", path);
+    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
+                              MAX(deadline - time_msec(), 1), &stream);
+    free(name);
+    if (error) {
+        return error;
+    }
+
+    rpc = jsonrpc_open(stream);
+    params = json_array_create_empty();
+    for (size_t i = 0; args[i]; i++) {
+        json_array_add(params, json_string_create(args[i]));
+    }
+    request = jsonrpc_create_request(command, params, NULL);
+    error = jsonrpc_send(rpc, request);
+    while (!error) {
+        jsonrpc_run(rpc);
+        error = jsonrpc_recv(rpc, &reply);
+        if (!error) {
+            jsonrpc_msg_destroy(reply);
+            break;
+        } else if (error == EOF) {
+            error = 0;
+            break;
+        } else if (error != EAGAIN) {
+            break;
+        } else if (time_msec() >= deadline) {
+            error = ETIMEDOUT;
+            break;
+        }
+        error = 0;
+        jsonrpc_wait(rpc);
+        jsonrpc_recv_wait(rpc);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+    jsonrpc_close(rpc);
+    return error;
+}
+
+/* Daemons. */
+
+static char *
+start_server(const struct instance *inst, long long int deadline)
+{
+    const struct daemon *d = &inst->server;
+    struct svec argv = SVEC_EMPTY_INITIALIZER;
+
+    /* A server that died left these behind; it would not start with them. */
+    unlink(inst->sock);
+    unlink(d->ctl);
+
+    svec_add(&argv, d->program);
+    svec_add(&argv, "-vconsole:off");
+    svec_add(&argv, "-vsyslog:off");
+    svec_add_nocopy(&argv, xasprintf("--log-file=%s", d->log));
+    svec_add_nocopy(&argv, xasprintf("--pidfile=%s", d->pidfile));
+    svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
+    svec_add_nocopy(&argv, xasprintf("--remote=punix:%s", inst->sock));
+    svec_add(&argv, "--detach");
+    svec_add(&argv, inst->db);
+
+    char *error = run_program(inst, &argv, d->log, deadline);
+    svec_destroy(&argv);
+    return error;
+}
+
+static char *
+start_vswitchd(const struct instance *inst, long long int deadline)
+{
+    const struct daemon *d = &inst->vswitchd;
+    struct svec argv = SVEC_EMPTY_INITIALIZER;
+
+    unlink(d->ctl);
+
+    svec_add(&argv, d->program);
+    svec_add(&argv, "-vconsole:off");
+    svec_add(&argv, "-vsyslog:off");
+    svec_add_nocopy(&argv, xasprintf("--log-file=%s", d->log));
+    svec_add_nocopy(&argv, xasprintf("--pidfile=%s", d->pidfile));
+    svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
+    /* Userspace datapath only: the kernel datapath belongs to the system's
+     * Open vSwitch, if any. */
+    svec_add(&argv, "--disable-system");
+    svec_add(&argv, "--detach");
+    svec_add(&argv, inst->remote);
+
+    char *error = run_program(inst, &argv, d->log, deadline);
+    svec_destroy(&argv);
+    return error;
+}
+
+/* Stops daemon 'd' if it runs: "exit" with 'args' over unixctl, then
+ * SIGTERM, then SIGKILL, each time waiting for it to let go of its
+ * pidfile. */
+static char *
+stop_daemon(const struct instance *inst, const struct daemon *d,
+            const char *const *args)
+{
+    long long int deadline = time_msec() + inst->timeout_ms;
+    pid_t pid = pidfile_owner(d->pidfile);
+    int error;
+
+    if (!pid) {
+        return NULL;
+    }
+
+    error = unixctl_request(d->ctl, "exit", args, deadline);
+    if (error) {
+        VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
+                  ovs_retval_to_string(error));
+    }
+    if (wait_for_exit(d, deadline)) {
+        return NULL;
+    }
+
+    VLOG_WARN("%s (pid %ld) did not exit on request, terminating it",
+              d->program, (long int) pid);
+    kill(pid, SIGTERM);
+    if (wait_for_exit(d, time_msec() + 5000)) {
+        return NULL;
+    }
+    kill(pid, SIGKILL);
+    if (wait_for_exit(d, time_msec() + 5000)) {
+        return NULL;
+    }
+    return xasprintf("%s (pid %ld) does not exit, even on SIGKILL",
+                     d->program, (long int) pid);
+}
+
+/* Stops both daemons and deletes the instance's directory and lock file.
+ * The caller holds the instance lock. */
+static char *
+stop_locked(const struct instance *inst)
+{
+    /* --cleanup: ovs-vswitchd deletes its datapaths, so the tap devices of
+     * the bridges' internal ports go away (the userspace datapath creates
+     * them persistent). */
+    static const char *const cleanup[] = { "--cleanup", NULL };
+    static const char *const none[] = { NULL };
+    char *error;
+
+    error = stop_daemon(inst, &inst->vswitchd, cleanup);
+    if (!error) {
+        error = stop_daemon(inst, &inst->server, none);
+    }
+    if (!error) {
+        error = remove_instance_dir(inst);
+    }
+    if (!error) {
+        unlink(inst->lock);
+    }
+    return error;
+}
+
+/* Makes sure both daemons run and answer.  The caller holds the instance
+ * lock.  Daemons started here are stopped again on failure. */
+static char *
+start_locked(const struct instance *inst)
+{
+    long long int deadline = time_msec() + inst->timeout_ms;
+    bool started_server = false, started_vswitchd = false;
+    struct sset names = SSET_INITIALIZER(&names);
+    struct switchdb *db = NULL;
+    char *error;
+
+    error = read_instance_dir(inst->dir, &names);
+    sset_destroy(&names);
+    if (error) {
+        return error;
+    }
+
+    if (access(inst->db, F_OK)) {
+        struct svec argv = SVEC_EMPTY_INITIALIZER;
+
+        /* Without a schema argument, ovsdb-tool uses the one installed with
+         * it, which matches the installed daemons. */
+        svec_add(&argv, "ovsdb-tool");
+        svec_add(&argv, "create");
+        svec_add(&argv, inst->db);
+        error = run_program(inst, &argv, inst->server.log, deadline);
+        svec_destroy(&argv);
+        if (error) {
+            unlink(inst->db);
+            return error;
+        }
+    }
+
+    if (!pidfile_owner(inst->server.pidfile)) {
+        error = start_server(inst, deadline);
+        if (error) {
+            goto out;
+        }
+        started_server = true;
+    }
+
+    error = switchdb_open(inst->remote, inst->timeout_ms, &db);
+    if (!error) {
+        error = switchdb_init(db);
+    }
+    if (error) {
+        goto out;
+    }
+
+    if (!pidfile_owner(inst->vswitchd.pidfile)) {
+        error = start_vswitchd(inst, deadline);
+        if (error) {
+            goto out;
+        }
+        started_vswitchd = true;
+    }
+
+    error = switchdb_sync(db);
+    if (error) {
+        char *e = xasprintf("%s (see %s)", error, inst->vswitchd.log);
+        free(error);
+        error = e;
+    }
+
+out:
+    switchdb_close(db);
+    if (error) {
+        static const char *const none[] = { NULL };
+        char *e;
+
+        if (started_vswitchd) {
+            e = stop_daemon(inst, &inst->vswitchd, none);
+            free(e);
+        }
+        if (started_server) {
+            e = stop_daemon(inst, &inst->server, none);
+            free(e);
+        }
+    }
+    return error;
+}
+
+/* Interface. */
+
+/* Makes sure the private Open vSwitch in 'dir' runs, starting what is
+ * missing (creating 'dir' and its database on first use), and that both
+ * daemons answer: ovs-vswitchd must have caught up with the database.
+ * 'timeout_ms' (0 for PRIVATE_OVS_DEFAULT_TIMEOUT_MS) limits each step.
+ * Safe to call from several processes at once.
+ *
+ * On success stores in '*pop' a handle that marks the instance as used by
+ * this process until private_ovs_release() (or
+ * private_ovs_release_and_stop_if_unused(), or exit), and returns NULL.
+ * Otherwise stores NULL and returns an error message; daemons started by
+ * this call are stopped again. */
+char *
+private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
+{
+    struct instance inst;
+    int lock_fd = -1;
+    char *error;
+
+    *pop = NULL;
+    error = instance_init(&inst, dir, timeout_ms);
+    if (error) {
+        return error;
+    }
+
+    error = make_dirs(inst.dir);
+    if (!error) {
+        error = lock_instance(&inst, &lock_fd);
+    }
+    if (!error) {
+        error = start_locked(&inst);
+    }
+    if (!error) {
+        int fd = open(inst.users, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+        /* Nobody holds it exclusively: that takes the instance lock. */
+        if (fd < 0 || flock(fd, LOCK_SH)) {
+            error = xasprintf("%s: cannot lock (%s)", inst.users,
+                              ovs_strerror(errno));
+            if (fd >= 0) {
+                close(fd);
+            }
+        } else {
+            struct private_ovs *po = xmalloc(sizeof *po);
+
+            po->dir = xstrdup(inst.dir);
+            po->remote = xstrdup(inst.remote);
+            po->timeout_ms = inst.timeout_ms;
+            po->users_fd = fd;
+            *pop = po;
+        }
+    }
+    if (lock_fd >= 0) {
+        close(lock_fd);
+    }
+    instance_destroy(&inst);
+    return error;
+}
+
+/* The database remote of 'po', "unix:DIR/db.sock". */
+const char *
+private_ovs_remote(const struct private_ovs *po)
+{
+    return po->remote;
+}
+
+/* The absolute directory of 'po'. */
+const char *
+private_ovs_dir(const struct private_ovs *po)
+{
+    return po->dir;
+}
+
+/* Frees 'po' and ends this process's use of the instance, which keeps
+ * running. */
+void
+private_ovs_release(struct private_ovs *po)
+{
+    if (po) {
+        close(po->users_fd);
+        free(po->dir);
+        free(po->remote);
+        free(po);
+    }
+}
+
+/* Releases 'po' like private_ovs_release() and, if no other process uses
+ * the instance and its database holds no lab any more, stops it and deletes
+ * its directory.  Sets '*stopped' to whether it did.  Returns NULL or an
+ * error message ('po' is freed either way). */
+char *
+private_ovs_release_and_stop_if_unused(struct private_ovs *po, bool *stopped)
+{
+    struct instance inst;
+    int lock_fd = -1;
+    char *error;
+
+    *stopped = false;
+    error = instance_init(&inst, po->dir, po->timeout_ms);
+    if (error) {
+        private_ovs_release(po);
+        return error;
+    }
+
+    error = lock_instance(&inst, &lock_fd);
+    /* Converting our shared hold to exclusive succeeds only if no other
+     * process holds users.lock; new users need the instance lock we hold. */
+    if (!error && !flock(po->users_fd, LOCK_EX | LOCK_NB)) {
+        struct sset labs = SSET_INITIALIZER(&labs);
+        struct switchdb *db = NULL;
+
+        if (pidfile_owner(inst.server.pidfile)) {
+            error = switchdb_open(inst.remote, inst.timeout_ms, &db);
+            if (!error) {
+                switchdb_list_labs(db, &labs);
+            }
+            switchdb_close(db);
+        }
+        if (!error && sset_is_empty(&labs)) {
+            error = stop_locked(&inst);
+            *stopped = !error;
+        }
+        sset_destroy(&labs);
+    }
+    if (lock_fd >= 0) {
+        close(lock_fd);
+    }
+    instance_destroy(&inst);
+    private_ovs_release(po);
+    return error;
+}
+
+/* Whether either daemon of the private Open vSwitch in 'dir' runs. */
+bool
+private_ovs_is_running(const char *dir)
+{
+    struct instance inst;
+    bool running;
+    char *error;
+
+    error = instance_init(&inst, dir, 0);
+    if (error) {
+        free(error);
+        return false;
+    }
+    running = (pidfile_owner(inst.server.pidfile)
+               || pidfile_owner(inst.vswitchd.pidfile));
+    instance_destroy(&inst);
+    return running;
+}
+
+/* Stops the private Open vSwitch in 'dir', whoever uses it and whatever its
+ * database holds: "exit" to each daemon (ovs-vswitchd with --cleanup, so its
+ * tap devices go away), SIGTERM and SIGKILL if that does not work, then
+ * deletes the directory and its lock file.  Stopping an instance that does
+ * not run or does not exist succeeds.  'timeout_ms' (0 for
+ * PRIVATE_OVS_DEFAULT_TIMEOUT_MS) limits the wait for each daemon.  Returns
+ * NULL or an error message. */
+char *
+private_ovs_stop(const char *dir, int timeout_ms)
+{
+    struct instance inst;
+    int lock_fd;
+    char *error;
+
+    error = instance_init(&inst, dir, timeout_ms);
+    if (error) {
+        return error;
+    }
+    if (access(inst.dir, F_OK) && errno == ENOENT) {
+        instance_destroy(&inst);
+        return NULL;
+    }
+
+    error = lock_instance(&inst, &lock_fd);
+    if (!error) {
+        error = stop_locked(&inst);
+        close(lock_fd);
+    }
+    instance_destroy(&inst);
+    return error;
+}
+
+/* Whether the kernel's openvswitch module is loaded, that is, whether an
+ * existing Open vSwitch can use datapath_type "system".  (The private
+ * instance always uses "netdev".) */
+bool
+private_ovs_kernel_datapath_available(void)
+{
+    return !access("/sys/module/openvswitch", F_OK);
+}

@@ -1,0 +1,63 @@
+/*
+ * private-ovs: ovs-lab's own Open vSwitch instance.
+ *
+ * So that ovs-lab never touches a production Open vSwitch, it can run its
+ * own ovsdb-server and ovs-vswitchd with everything in one directory
+ * (PRIVATE_OVS_DEFAULT_DIR unless told otherwise):
+ *
+ *     conf.db               database, created by "ovsdb-tool create"
+ *     db.sock               the database remote, "unix:DIR/db.sock"
+ *     ovsdb-server.{pid,ctl,log}, ovs-vswitchd.{pid,ctl,log}
+ *     BRIDGE.mgmt, BRIDGE.snoop   ovs-vswitchd's OpenFlow sockets
+ *     users.lock            held shared by every ovs-lab process using it
+ *
+ * The daemons get OVS_RUNDIR, OVS_DBDIR, OVS_LOGDIR and OVS_SYSCONFDIR
+ * pointing at the directory, so no socket, pidfile or log collides with a
+ * system Open vSwitch.  ovs-vswitchd runs with --disable-system: it only
+ * offers the userspace datapath (datapath_type "netdev"), because opening
+ * the kernel datapath would take over the one a system Open vSwitch uses.
+ * DPDK stays off (other_config:dpdk-init is never set).
+ *
+ * Concurrency: starting and stopping take an exclusive flock on
+ * PARENT/NAME.lock next to the directory (e.g. /run/ovs-lab/ovs.lock), so
+ * two ovs-lab processes never start two instances or stop one while the
+ * other starts it.  A process that acquired the instance holds users.lock
+ * shared until it releases it or exits, so that
+ * private_ovs_release_and_stop_if_unused() never stops an instance another
+ * process is about to put a lab into.
+ *
+ * The daemons are detached: they keep running after the process that
+ * started them exits, until private_ovs_stop() or
+ * private_ovs_release_and_stop_if_unused().
+ *
+ * Call switchdb_init_process() first (logging, SIGPIPE).
+ */
+#ifndef PRIVATE_OVS_H
+#define PRIVATE_OVS_H 1
+
+#include <stdbool.h>
+#include "openvswitch/compiler.h"
+
+#define PRIVATE_OVS_DEFAULT_DIR "/run/ovs-lab/ovs"
+#define PRIVATE_OVS_DEFAULT_TIMEOUT_MS 30000
+
+/* An acquired private instance (the shared hold on users.lock). */
+struct private_ovs;
+
+char *private_ovs_acquire(const char *dir, int timeout_ms,
+                          struct private_ovs **)
+    OVS_WARN_UNUSED_RESULT;
+const char *private_ovs_remote(const struct private_ovs *);
+const char *private_ovs_dir(const struct private_ovs *);
+void private_ovs_release(struct private_ovs *);
+char *private_ovs_release_and_stop_if_unused(struct private_ovs *,
+                                             bool *stopped)
+    OVS_WARN_UNUSED_RESULT;
+
+bool private_ovs_is_running(const char *dir);
+char *private_ovs_stop(const char *dir, int timeout_ms)
+    OVS_WARN_UNUSED_RESULT;
+
+bool private_ovs_kernel_datapath_available(void);
+
+#endif /* private-ovs.h */

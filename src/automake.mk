@@ -1,0 +1,12 @@
+# The lab logic: plan, deploy, teardown, state, and the CLI.
+libovslab_la_SOURCES += \
+	src/file-util.c src/file-util.h \
+	src/lab.c src/lab.h src/lab-private.h \
+	src/lab-down.c \
+	src/lab-status.c \
+	src/lab-up.c \
+	src/lease.c src/lease.h \
+	src/owner.c src/owner.h \
+	src/plan.c src/plan.h \
+	src/progress.c src/progress.h \
+	src/state.c src/state.h

@@ -1,0 +1,12 @@
+/* Whole-file reads and writes.  Both return 0 or a positive errno. */
+#ifndef FILE_UTIL_H
+#define FILE_UTIL_H 1
+
+/* Reads all of 'path' into a malloc'd, null-terminated '*textp' (which the
+ * caller frees; NULL on error). */
+int file_read_string(const char *path, char **textp);
+
+/* Creates or truncates 'path' (mode 0644) and writes 'text' to it. */
+int file_write_string(const char *path, const char *text);
+
+#endif /* file-util.h */

@@ -1,0 +1,59 @@
+/* Internals shared by the lab-*.c files that implement lab.h. */
+#ifndef LAB_PRIVATE_H
+#define LAB_PRIVATE_H 1
+
+#include <stdbool.h>
+#include "openvswitch/compiler.h"
+#include "state.h"
+
+struct plan;
+struct private_ovs;
+struct progress;
+struct scenario;
+struct switchdb;
+
+/* A lab that is up, as recorded by "up": its state and, rebuilt from the
+ * recorded scenario text, its scenario and plan. */
+struct lab_record {
+    struct lab_state state;
+    struct scenario *scenario;
+    struct plan *plan;
+};
+
+/* Loads the record of 'lab'.  Returns 0, ENOENT if the lab is not
+ * recorded, or another positive errno with '*errorp' set to a malloc'd
+ * message. */
+int lab_record_load(const char *lab, struct lab_record *, char **errorp);
+void lab_record_destroy(struct lab_record *);
+
+/* Returns NULL if the process may create namespaces and configure the
+ * network, otherwise a message saying what privilege is missing for
+ * 'what' (e.g. "ovs-lab up"). */
+char *lab_check_privileges(const char *what) OVS_WARN_UNUSED_RESULT;
+
+/* The OVS endpoint of a lab: the remote named by the user (option or
+ * environment), or ovs-lab's private instance. */
+const char *lab_ovsdb_remote_option(const struct lab_options *);
+
+/* Connects to OVS for a lab.  With 'remote' NULL, acquires ovs-lab's
+ * private OVS (starting it if 'start' is true, else failing with
+ * '*dbp' NULL and no error when it is not running) and stores it in
+ * '*privatep'.  The caller closes '*dbp' and releases '*privatep'. */
+char *lab_connect_ovs(const char *remote, bool start, struct switchdb **dbp,
+                      struct private_ovs **privatep)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Removes every object of lab 'lab' from the system: processes in its
+ * namespaces, its rows in 'db' (may be NULL), host-side veths, namespaces
+ * and their /etc/netns files.  Only objects that carry the lab's owner
+ * marks are removed.  'plan' (may be NULL if the record is lost) names the
+ * namespaces to look at; without it, every namespace whose name starts
+ * with "LAB-" is examined.  Sets '*found' to whether anything was there.
+ * Returns NULL or a malloc'd message naming what could not be removed. */
+char *lab_teardown(const char *lab, const struct plan *, struct switchdb *db,
+                   struct progress *, bool *found) OVS_WARN_UNUSED_RESULT;
+
+/* Stops ovs-lab's private OVS if no lab uses it any more. */
+void lab_release_private_ovs(struct private_ovs *, struct progress *);
+
+#endif /* lab-private.h */

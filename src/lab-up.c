@@ -1,0 +1,823 @@
+/* "ovs-lab up": deploying a lab from its plan.
+ *
+ * The phases, in order: namespaces (each marked as the lab's at once),
+ * veth pairs (one batched rtnetlink request for all of them), the
+ * configuration inside each namespace (one batch per namespace: links up,
+ * addresses, routes), OVS bridges and ports (through the IDL, waiting
+ * for ovs-vswitchd), host addresses on switch gateways, per-node /etc
+ * files, and the commands the scenario starts in nodes.
+ *
+ * Whatever fails, everything created so far is removed again by the same
+ * teardown "down" uses, which only removes what carries the lab's marks. */
+#include <config.h>
+#include "lab.h"
+#include "lab-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ethtool.h"
+#include "file-util.h"
+#include "netlink-addr.h"
+#include "netlink-link.h"
+#include "netlink-route.h"
+#include "netlink-rtnl.h"
+#include "netns.h"
+#include "openvswitch/dynamic-string.h"
+#include "owner.h"
+#include "packets.h"
+#include "plan.h"
+#include "private-ovs.h"
+#include "progress.h"
+#include "scenario.h"
+#include "socket-util.h"
+#include "switchdb.h"
+#include "timeval.h"
+#include "util.h"
+
+/* How long a started command may take to listen on its "wait-port". */
+#define START_WAIT_MS 10000
+
+/* Everything "up" holds while it works. */
+struct deploy {
+    const struct scenario *scenario;
+    const struct plan *plan;
+    const struct lab_options *options;
+    struct progress progress;
+
+    int *netns_fds;             /* One per plan->netns, -1 if not open. */
+    struct rtnl_sock **socks;   /* One per plan->netns, NULL if not open. */
+    struct rtnl_sock *host_sock;
+
+    struct switchdb *db;
+    struct private_ovs *private;
+};
+
+/* Node-side interfaces get fixed indexes in their (new, empty) namespace:
+ * lo is 1, the node's J-th interface 2 + J.  Requests that configure them
+ * can then go into the same batch as the ones that create them, without a
+ * round trip to look the indexes up. */
+static int
+iface_ifindex(const struct scenario_iface *iface)
+{
+    return 2 + (iface - iface->node->ifaces);
+}
+
+static size_t
+node_index(const struct deploy *d, const struct scenario_node *node)
+{
+    return node - d->scenario->nodes;
+}
+
+/* Many namespaces mean many descriptors: two per node while deploying. */
+static void
+raise_fd_limit(size_t needed)
+{
+    struct rlimit rl;
+
+    if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < needed + 64) {
+        rl.rlim_cur = MIN(rl.rlim_max, needed + 64);
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+/* Refuses to start if any name the lab needs is taken, before anything is
+ * created, so that a refused "up" has nothing to roll back. */
+static char *
+preflight(const struct deploy *d)
+{
+    const struct plan *plan = d->plan;
+    struct ds errors = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < plan->n_netns; i++) {
+        if (netns_exists(plan->netns[i].name)) {
+            ds_put_format(&errors, "namespace %s already exists (for node "
+                          "%s); remove it, or use --name to pick another "
+                          "lab name\n", plan->netns[i].name,
+                          plan->netns[i].node->name);
+        }
+    }
+    for (size_t i = 0; i < plan->n_veths; i++) {
+        const struct plan_veth *veth = &plan->veths[i];
+
+        if (veth->kind != PLAN_VETH_PEER && if_nametoindex(veth->b_name)) {
+            ds_put_format(&errors, "host interface %s (for %s.%s) already "
+                          "exists\n", veth->b_name, veth->a->node->name,
+                          veth->a->name);
+        }
+    }
+    for (size_t i = 0; i < plan->n_bridges; i++) {
+        if (if_nametoindex(plan->bridges[i].name)) {
+            ds_put_format(&errors, "host interface %s (for switch %s) "
+                          "already exists\n", plan->bridges[i].name,
+                          plan->bridges[i].sw->name);
+        }
+    }
+    if (errors.length) {
+        ds_chomp(&errors, '\n');
+        return ds_steal_cstr(&errors);
+    }
+    ds_destroy(&errors);
+    return NULL;
+}
+
+/* Creates the namespaces, opens a descriptor and a netlink socket in each,
+ * and marks each as the lab's (lo's alias) and brings lo up, one request
+ * batch per namespace. */
+static char *
+create_namespaces(struct deploy *d)
+{
+    const struct plan *plan = d->plan;
+    char *mark = owner_netns_mark(plan->lab);
+    struct rtnl_batch *batch = rtnl_batch_create();
+    char *error = NULL;
+
+    for (size_t i = 0; i < plan->n_netns && !error; i++) {
+        const char *name = plan->netns[i].name;
+        int err = netns_add(name);
+
+        if (!err) {
+            err = netns_open(name, &d->netns_fds[i]);
+        }
+        if (!err) {
+            err = rtnl_sock_open(d->netns_fds[i], &d->socks[i]);
+        }
+        if (err) {
+            error = xasprintf("namespace %s: %s", name, ovs_strerror(err));
+            break;
+        }
+        rtnl_batch_clear(batch);
+        rtnl_batch_set_context(batch, "namespace %s", name);
+        owner_mark_link(batch, 1, "lo", mark);
+        rtnl_link_set_up(batch, 1, "lo", true);
+        error = rtnl_sock_run(d->socks[i], batch);
+    }
+    rtnl_batch_destroy(batch);
+    free(mark);
+    return error;
+}
+
+static void
+fill_node_end(const struct deploy *d, struct rtnl_link_end *end,
+              const struct scenario_iface *iface, struct eth_addr mac,
+              int mtu)
+{
+    end->name = iface->name;
+    end->ifindex = iface_ifindex(iface);
+    end->netns_fd = d->netns_fds[node_index(d, iface->node)];
+    end->mac = mac;
+    end->mtu = mtu;
+}
+
+/* Creates every veth pair in one batch sent from the host namespace, each
+ * node end directly in its namespace.  Host ends are marked as the lab's
+ * and brought up in the same batch. */
+static char *
+create_veths(struct deploy *d)
+{
+    const struct plan *plan = d->plan;
+    struct rtnl_batch *batch = rtnl_batch_create();
+    char *error;
+
+    rtnl_batch_set_context(batch, "lab %s", plan->lab);
+    for (size_t i = 0; i < plan->n_veths; i++) {
+        const struct plan_veth *pv = &plan->veths[i];
+        struct rtnl_veth veth;
+
+        rtnl_veth_init(&veth);
+        fill_node_end(d, &veth.end, pv->a, pv->a_mac, pv->mtu);
+        if (pv->kind == PLAN_VETH_PEER) {
+            fill_node_end(d, &veth.peer, pv->b, pv->b_mac, pv->mtu);
+        } else {
+            veth.peer.name = pv->b_name;
+            veth.peer.mtu = pv->mtu;
+        }
+        rtnl_link_add_veth(batch, &veth);
+        rtnl_batch_describe(batch, "create veth %s.%s -- %s%s%s",
+                            pv->a->node->name, pv->a->name,
+                            pv->b ? pv->b->node->name : "host ",
+                            pv->b ? "." : "", pv->b_name);
+        if (pv->kind != PLAN_VETH_PEER) {
+            char *mark = owner_link_mark(plan->lab, pv->a->node->name,
+                                         pv->a->name);
+
+            owner_mark_link(batch, 0, pv->b_name, mark);
+            rtnl_link_set_up(batch, 0, pv->b_name, true);
+            free(mark);
+        }
+    }
+    error = rtnl_batch_count(batch) ? rtnl_sock_run(d->host_sock, batch)
+                                    : NULL;
+    rtnl_batch_destroy(batch);
+    return error;
+}
+
+static void
+add_addrs(struct rtnl_batch *batch, int ifindex, const char *ifname,
+          const struct scenario_addr *addrs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        rtnl_addr_add(batch, ifindex, &addrs[i].ip, addrs[i].plen);
+        rtnl_batch_describe(batch, "add address %s to %s", addrs[i].text,
+                            ifname);
+    }
+}
+
+static void
+add_routes(struct rtnl_batch *batch, const struct scenario_node *node)
+{
+    for (size_t i = 0; i < node->n_routes; i++) {
+        const struct scenario_route *sr = &node->routes[i];
+        struct rtnl_route route = {
+            .dst = sr->dst.ip,
+            .plen = sr->dst.plen,
+            .gw = sr->has_via ? sr->via.ip : in6addr_any,
+            .oif = sr->dev ? iface_ifindex(sr->dev) : 0,
+        };
+
+        rtnl_route_add(batch, &route);
+        rtnl_batch_describe(batch, "add route %s%s%s%s%s (line %d)",
+                            sr->dst.text,
+                            sr->has_via ? " via " : "",
+                            sr->has_via ? sr->via.text : "",
+                            sr->dev ? " dev " : "",
+                            sr->dev ? sr->dev->name : "", sr->loc.line);
+    }
+}
+
+/* Inside each namespace: interfaces up, addresses, routes (one batch),
+ * TX checksum offload off where a port of OVS's userspace datapath is on
+ * the other end, and forwarding for routers. */
+static char *
+configure_namespaces(struct deploy *d)
+{
+    const struct scenario *s = d->scenario;
+    struct rtnl_batch *batch = rtnl_batch_create();
+    struct ds errors = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+        char *error;
+
+        rtnl_batch_clear(batch);
+        rtnl_batch_set_context(batch, "node %s", node->name);
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+
+            rtnl_link_set_up(batch, iface_ifindex(iface), iface->name, true);
+            add_addrs(batch, iface_ifindex(iface), iface->name,
+                      iface->addrs, iface->n_addrs);
+        }
+        add_routes(batch, node);
+        error = rtnl_batch_count(batch)
+                ? rtnl_sock_run(d->socks[i], batch) : NULL;
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+            continue;
+        }
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+
+            /* The userspace datapath does not complete checksums that a
+             * veth left to "hardware": TCP and UDP (DHCP) would be dropped
+             * while ping works. */
+            if (iface->link == SCENARIO_LINK_SWITCH) {
+                int err = ethtool_set_tx_csum(rtnl_sock_fd(d->socks[i]),
+                                              iface->name, false);
+                if (err) {
+                    ds_put_format(&errors, "node %s: cannot turn off TX "
+                                  "checksum offload on %s: %s\n",
+                                  node->name, iface->name, ovs_strerror(err));
+                }
+            }
+        }
+        if (node->forwarding) {
+            int err = netns_sysctl_set(d->netns_fds[i], "net.ipv4.ip_forward",
+                                       "1");
+            if (!err) {
+                err = netns_sysctl_set(d->netns_fds[i],
+                                       "net.ipv6.conf.all.forwarding", "1");
+            }
+            if (err) {
+                ds_put_format(&errors, "node %s: cannot enable forwarding: "
+                              "%s\n", node->name, ovs_strerror(err));
+            }
+        }
+    }
+    rtnl_batch_destroy(batch);
+    if (errors.length) {
+        ds_chomp(&errors, '\n');
+        return ds_steal_cstr(&errors);
+    }
+    ds_destroy(&errors);
+    return NULL;
+}
+
+/* What the lab needs in OVS, for switchdb. */
+static void
+build_switchdb_lab(const struct plan *plan, struct switchdb_lab *lab)
+{
+    switchdb_lab_init(lab, plan->lab);
+    for (size_t i = 0; i < plan->n_bridges; i++) {
+        const struct plan_bridge *pb = &plan->bridges[i];
+
+        switchdb_lab_add_bridge(lab, pb->name, pb->datapath_type,
+                                pb->sw->name);
+    }
+    for (size_t i = 0; i < plan->n_veths; i++) {
+        const struct plan_veth *pv = &plan->veths[i];
+        struct switchdb_port *port;
+
+        if (pv->kind != PLAN_VETH_SWITCH) {
+            continue;
+        }
+        port = switchdb_lab_add_port(lab, plan->bridges[pv->bridge].name,
+                                     pv->b_name, "", pv->a->node->name,
+                                     pv->a->name);
+        if (pv->a->vlan) {
+            port->tag = pv->a->vlan;
+        } else if (pv->a->n_trunks) {
+            switchdb_port_set_trunks(port, pv->a->trunks, pv->a->n_trunks);
+        }
+    }
+    for (size_t i = 0; i < plan->n_gateways; i++) {
+        const struct plan_gateway *pg = &plan->gateways[i];
+        struct switchdb_port *port;
+
+        if (!pg->gw->vlan) {
+            continue;           /* The bridge's own internal port. */
+        }
+        port = switchdb_lab_add_port(lab, plan->bridges[pg->bridge].name,
+                                     pg->port_name, "internal", NULL, NULL);
+        port->tag = pg->gw->vlan;
+    }
+}
+
+static char *
+create_switches(struct deploy *d)
+{
+    struct switchdb_lab lab;
+    char *error;
+
+    if (!d->plan->n_bridges) {
+        return NULL;
+    }
+    error = lab_connect_ovs(lab_ovsdb_remote_option(d->options), true,
+                            &d->db, &d->private);
+    if (error) {
+        return error;
+    }
+    build_switchdb_lab(d->plan, &lab);
+    error = switchdb_apply(d->db, &lab);
+    switchdb_lab_destroy(&lab);
+    return error;
+}
+
+/* Host addresses on the switches' internal ports, which ovs-vswitchd has
+ * created by now. */
+static char *
+configure_gateways(struct deploy *d)
+{
+    const struct plan *plan = d->plan;
+    struct rtnl_batch *batch = rtnl_batch_create();
+    char *error = NULL;
+
+    rtnl_batch_set_context(batch, "lab %s", plan->lab);
+    for (size_t i = 0; i < plan->n_gateways; i++) {
+        const struct plan_gateway *pg = &plan->gateways[i];
+        int ifindex = if_nametoindex(pg->port_name);
+
+        if (!ifindex) {
+            error = xasprintf("switch %s: ovs-vswitchd did not create the "
+                              "host interface %s for its gateway",
+                              pg->gw->sw->name, pg->port_name);
+            break;
+        }
+        rtnl_link_set_up(batch, ifindex, pg->port_name, true);
+        add_addrs(batch, ifindex, pg->port_name, pg->gw->addrs,
+                  pg->gw->n_addrs);
+    }
+    for (size_t i = 0; i < plan->n_veths && !error; i++) {
+        const struct plan_veth *pv = &plan->veths[i];
+
+        if (pv->kind == PLAN_VETH_HOST) {
+            int ifindex = if_nametoindex(pv->b_name);
+
+            add_addrs(batch, ifindex, pv->b_name, pv->a->host_addrs,
+                      pv->a->n_host_addrs);
+        }
+    }
+    if (!error && rtnl_batch_count(batch)) {
+        error = rtnl_sock_run(d->host_sock, batch);
+    }
+    rtnl_batch_destroy(batch);
+    return error;
+}
+
+/* /etc/hosts for "hosts: auto": every node's static addresses, under the
+ * node's name and NODE.IFACE. */
+static char *
+generate_hosts(const struct scenario *s)
+{
+    struct ds hosts = DS_EMPTY_INITIALIZER;
+
+    ds_put_format(&hosts, "# generated by ovs-lab for lab %s\n"
+                  "127.0.0.1\tlocalhost\n::1\tlocalhost\n", s->name);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+
+            for (size_t k = 0; k < iface->n_addrs; k++) {
+                char *text = xstrdup(iface->addrs[k].text);
+
+                *strchrnul(text, '/') = '\0';
+                ds_put_format(&hosts, "%s\t%s %s.%s\n", text, node->name,
+                              node->name, iface->name);
+                free(text);
+            }
+        }
+    }
+    return ds_steal_cstr(&hosts);
+}
+
+/* The files of /etc/netns/NETNS/, which "ip netns exec" and "ovs-lab exec"
+ * bind-mount over /etc. */
+static char *
+write_files(struct deploy *d, size_t *n_files)
+{
+    const struct scenario *s = d->scenario;
+
+    *n_files = 0;
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+        char *dir;
+
+        if (!node->n_files) {
+            continue;
+        }
+        dir = xasprintf("%s/%s", NETNS_ETC_DIR, d->plan->netns[i].name);
+        if ((mkdir(NETNS_ETC_DIR, 0755) && errno != EEXIST)
+            || mkdir(dir, 0755)) {
+            char *error = xasprintf("cannot create %s: %s", dir,
+                                    ovs_strerror(errno));
+            free(dir);
+            return error;
+        }
+        for (size_t j = 0; j < node->n_files; j++) {
+            const struct scenario_file *file = &node->files[j];
+            char *path = xasprintf("%s/%s", dir, file->name);
+            char *content = (file->generate_hosts ? generate_hosts(s)
+                             : xstrdup(file->content));
+            int err = file_write_string(path, content);
+
+            free(content);
+            if (err) {
+                char *error = xasprintf("cannot write %s: %s", path,
+                                        ovs_strerror(err));
+                free(path);
+                free(dir);
+                return error;
+            }
+            free(path);
+            (*n_files)++;
+        }
+        free(dir);
+    }
+    return NULL;
+}
+
+/* Tries to connect to TCP 'port' from inside the namespace of 'netns_fd', at
+ * the loopback address and at each of 'node''s static IPv4 addresses
+ * (a server may listen on one address only).  Returns true once one
+ * connection succeeds. */
+static bool
+port_is_listening(int netns_fd, const struct scenario_node *node, int port)
+{
+    struct sockaddr_in sin = {
+        .sin_family = AF_INET,
+        .sin_port = htons(port),
+        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+    };
+    bool listening = false;
+    int saved, fd;
+
+    if (netns_enter(netns_fd, &saved)) {
+        return false;
+    }
+    fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    netns_leave(saved);
+    if (fd < 0) {
+        return false;
+    }
+    listening = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
+    close(fd);
+    for (size_t i = 0; !listening && i < node->n_ifaces; i++) {
+        const struct scenario_addr *addr
+            = scenario_iface_ipv4(&node->ifaces[i]);
+
+        if (addr) {
+            if (netns_enter(netns_fd, &saved)) {
+                return false;
+            }
+            fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            netns_leave(saved);
+            if (fd < 0) {
+                return false;
+            }
+            sin.sin_addr.s_addr = scenario_addr_ipv4(addr);
+            listening = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
+            close(fd);
+        }
+    }
+    return listening;
+}
+
+/* Starts the scenario's commands in their nodes, detached, with output in
+ * the lab's state directory, then waits for those with a "wait-port". */
+static char *
+start_commands(struct deploy *d, size_t *n_started)
+{
+    const struct scenario *s = d->scenario;
+    char *dir = state_dir(d->plan->lab);
+    char *error = NULL;
+
+    *n_started = 0;
+    for (size_t i = 0; i < s->n_nodes && !error; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_starts && !error; j++) {
+            const struct scenario_start *start = &node->starts[j];
+            char *log = xasprintf("%s/%s-start%"PRIuSIZE".log", dir,
+                                  node->name, j + 1);
+            struct netns_spawn_options opts = {
+                .stdout_path = log,
+                .stderr_path = log,
+                .cwd = "/",
+                .detach = true,
+            };
+            char *argv[] = { "/bin/sh", "-c", start->command, NULL };
+            long long int deadline;
+            pid_t pid;
+
+            error = netns_spawn(d->plan->netns[i].name, argv, &opts, &pid);
+            free(log);
+            if (error) {
+                break;
+            }
+            (*n_started)++;
+            if (!start->wait_port) {
+                continue;
+            }
+            deadline = time_msec() + START_WAIT_MS;
+            while (!port_is_listening(d->netns_fds[i], node,
+                                      start->wait_port)) {
+                int status;
+
+                if (waitpid(pid, &status, WNOHANG) == pid) {
+                    error = xasprintf("node %s: \"%s\" (line %d) exited "
+                                      "before listening on port %d; see "
+                                      "%s/%s-start%"PRIuSIZE".log",
+                                      node->name, start->command,
+                                      start->loc.line, start->wait_port, dir,
+                                      node->name, j + 1);
+                    break;
+                }
+                if (time_msec() > deadline) {
+                    error = xasprintf("node %s: \"%s\" (line %d) did not "
+                                      "listen on port %d within %d s",
+                                      node->name, start->command,
+                                      start->loc.line, start->wait_port,
+                                      START_WAIT_MS / 1000);
+                    break;
+                }
+                xnanosleep(20 * 1000 * 1000);
+            }
+        }
+    }
+    free(dir);
+    return error;
+}
+
+static char *
+deploy_run(struct deploy *d)
+{
+    struct progress *p = &d->progress;
+    size_t n;
+    char *error;
+
+    error = create_namespaces(d);
+    if (error) {
+        return error;
+    }
+    progress_phase_done(p, "namespaces", d->plan->n_netns, "created");
+
+    error = create_veths(d);
+    if (error) {
+        return error;
+    }
+    progress_phase_done(p, "veths", d->plan->n_veths, "created");
+
+    error = configure_namespaces(d);
+    if (error) {
+        return error;
+    }
+    progress_phase_done(p, "addresses", d->scenario->n_nodes, "nodes");
+
+    error = create_switches(d);
+    if (error) {
+        return error;
+    }
+    if (d->plan->n_bridges) {
+        progress_phase_done(p, "switches", d->plan->n_bridges, "bridges");
+    }
+
+    error = configure_gateways(d);
+    if (error) {
+        return error;
+    }
+
+    error = write_files(d, &n);
+    if (error) {
+        return error;
+    }
+    if (n) {
+        progress_phase_done(p, "files", n, "written");
+    }
+
+    error = start_commands(d, &n);
+    if (!error && n) {
+        progress_phase_done(p, "commands", n, "started");
+    }
+    return error;
+}
+
+static void
+deploy_close(struct deploy *d)
+{
+    for (size_t i = 0; i < d->plan->n_netns; i++) {
+        rtnl_sock_close(d->socks[i]);
+        if (d->netns_fds[i] >= 0) {
+            close(d->netns_fds[i]);
+        }
+    }
+    free(d->socks);
+    free(d->netns_fds);
+    rtnl_sock_close(d->host_sock);
+}
+
+/* Reads the scenario at 'path' as the text to record, and its absolute
+ * path. */
+static char *
+read_scenario(const char *path, char **textp, char **abs_pathp)
+{
+    int err = file_read_string(path, textp);
+
+    if (err) {
+        return xasprintf("%s: cannot read: %s", path, ovs_strerror(err));
+    }
+    *abs_pathp = realpath(path, NULL);
+    if (!*abs_pathp) {
+        *abs_pathp = xstrdup(path);
+    }
+    return NULL;
+}
+
+char *
+lab_up(const char *path, const struct lab_options *options)
+{
+    struct plan_options plan_options;
+    struct lab_state state;
+    struct scenario *scenario;
+    struct plan *plan = NULL;
+    struct deploy d;
+    char *text = NULL;
+    char *error;
+    const char *remote;
+
+    memset(&state, 0, sizeof state);
+    error = scenario_load_file(path, &scenario);
+    if (!error && options->name) {
+        error = scenario_set_name(scenario, options->name);
+    }
+    if (error) {
+        return error;
+    }
+    error = lab_check_privileges("ovs-lab up");
+    if (error) {
+        goto out;
+    }
+
+    /* ovs-lab's private OVS only has the userspace datapath; an existing
+     * OVS has the kernel one if its module is loaded. */
+    remote = lab_ovsdb_remote_option(options);
+    plan_options.auto_datapath
+        = (remote && private_ovs_kernel_datapath_available()
+           ? "system" : "netdev");
+    error = plan_build(scenario, &plan_options, &plan);
+    if (error) {
+        goto out;
+    }
+
+    memset(&d, 0, sizeof d);
+    d.scenario = scenario;
+    d.plan = plan;
+    d.options = options;
+    error = preflight(&d);
+    if (error) {
+        char *e = xasprintf("lab %s cannot be deployed; nothing was "
+                            "changed:\n%s", plan->lab, error);
+
+        free(error);
+        error = e;
+        goto out;
+    }
+
+    error = read_scenario(path, &text, &state.scenario_path);
+    if (error) {
+        goto out;
+    }
+    state.lab = xstrdup(plan->lab);
+    state.ovsdb = xstrdup(remote ? remote
+                          : "unix:" PRIVATE_OVS_DEFAULT_DIR "/db.sock");
+    state.private_ovs = !remote;
+    state.created = time_wall_msec();
+    error = state_create(&state, text);
+    if (error) {
+        goto out;
+    }
+
+    raise_fd_limit(2 * plan->n_netns);
+    d.netns_fds = xmalloc(MAX(1, plan->n_netns) * sizeof *d.netns_fds);
+    d.socks = xcalloc(MAX(1, plan->n_netns), sizeof *d.socks);
+    for (size_t i = 0; i < plan->n_netns; i++) {
+        d.netns_fds[i] = -1;
+    }
+    progress_init(&d.progress, options->quiet);
+    {
+        int err = rtnl_sock_open(-1, &d.host_sock);
+
+        error = (err ? xasprintf("cannot open an rtnetlink socket: %s",
+                                 ovs_strerror(err))
+                 : deploy_run(&d));
+    }
+    deploy_close(&d);
+
+    if (error) {
+        char *teardown_error;
+        bool found;
+
+        teardown_error = lab_teardown(plan->lab, plan, d.db, &d.progress,
+                                      &found);
+        if (teardown_error) {
+            char *e = xasprintf("lab %s: deploy failed:\n%s\nand rolling "
+                                "back failed too:\n%s\n(\"ovs-lab down %s\" "
+                                "tries again)", plan->lab, error,
+                                teardown_error, plan->lab);
+
+            free(error);
+            free(teardown_error);
+            error = e;
+        } else {
+            char *e = xasprintf("lab %s: deploy failed, everything it had "
+                                "created was removed:\n%s", plan->lab, error);
+
+            free(error);
+            error = e;
+            state_remove(plan->lab);
+        }
+    } else {
+        progress_total(&d.progress, "lab %s is up: %"PRIuSIZE" nodes, "
+                       "%"PRIuSIZE" links, %"PRIuSIZE" switches",
+                       plan->lab, plan->n_netns, plan->n_veths,
+                       plan->n_bridges);
+    }
+    switchdb_close(d.db);
+    if (d.private) {
+        if (error) {
+            lab_release_private_ovs(d.private, &d.progress);
+        } else {
+            private_ovs_release(d.private);
+        }
+    }
+
+out:
+    lab_state_destroy(&state);
+    free(text);
+    plan_destroy(plan);
+    scenario_destroy(scenario);
+    return error;
+}

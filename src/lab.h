@@ -1,0 +1,49 @@
+/*
+ * lab: the commands that act on whole labs (up, down, status, exec, list).
+ *
+ * Each returns NULL on success or a malloc'd, human-readable error message
+ * that the caller prints and frees.  Only the CLI exits.
+ */
+#ifndef LAB_H
+#define LAB_H 1
+
+#include <stdbool.h>
+#include "openvswitch/compiler.h"
+
+/* Environment variable naming the OVSDB remote of an existing OVS, like
+ * --ovsdb. */
+#define LAB_OVSDB_ENV "OVS_LAB_OVSDB"
+
+struct lab_options {
+    const char *name;           /* Lab name overriding the scenario's, or
+                                 * NULL. */
+    const char *ovsdb;          /* OVSDB remote of an existing OVS, or NULL
+                                 * for ovs-lab's private instance. */
+    bool quiet;                 /* No progress lines. */
+};
+
+void lab_options_init(struct lab_options *);
+
+/* Deploys the lab of the scenario in 'path'.  On failure, everything
+ * created so far is removed again before returning the error. */
+char *lab_up(const char *path, const struct lab_options *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Tears down lab 'lab'.  A lab that is not there is not an error. */
+char *lab_down(const char *lab, const struct lab_options *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Prints the status of 'lab', or a summary of every lab if 'lab' is NULL,
+ * as text or as JSON, to stdout. */
+char *lab_status(const char *lab, bool json, const struct lab_options *)
+    OVS_WARN_UNUSED_RESULT;
+
+/* Prints the names of the labs that are up, one per line. */
+char *lab_list(const struct lab_options *) OVS_WARN_UNUSED_RESULT;
+
+/* Replaces the current process with 'argv' run in 'node' of 'lab'.
+ * Returns only on failure. */
+char *lab_exec(const char *lab, const char *node, char *argv[],
+               const struct lab_options *) OVS_WARN_UNUSED_RESULT;
+
+#endif /* lab.h */

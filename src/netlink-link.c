@@ -1,0 +1,238 @@
+#include <config.h>
+#include "netlink-link.h"
+
+#include <errno.h>
+#include <string.h>
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include "netlink-rtnl.h"
+#include "packets.h"
+#include "simap.h"
+#include "util.h"
+
+void
+rtnl_veth_init(struct rtnl_veth *veth)
+{
+    memset(veth, 0, sizeof *veth);
+    veth->end.netns_fd = -1;
+    veth->peer.netns_fd = -1;
+}
+
+static bool
+rtnl_ifname_is_valid(const char *name)
+{
+    return name && name[0] && strlen(name) < IFNAMSIZ;
+}
+
+static int
+rtnl_link_end_check(const struct rtnl_link_end *end)
+{
+    return rtnl_ifname_is_valid(end->name) && end->ifindex >= 0 ? 0 : EINVAL;
+}
+
+static void
+rtnl_put_ifinfomsg(struct ifinfomsg *ifi, int ifindex, bool up,
+                   bool change_up)
+{
+    memset(ifi, 0, sizeof *ifi);
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = ifindex;
+    ifi->ifi_flags = up ? IFF_UP : 0;
+    ifi->ifi_change = change_up ? IFF_UP : 0;
+}
+
+/* Adds the attributes that describe 'end' (after its ifinfomsg). */
+static bool
+rtnl_put_link_end_attrs(struct nlmsghdr *nlh, const struct rtnl_link_end *end)
+{
+    return (mnl_attr_put_strz_check(nlh, RTNL_MSG_MAX, IFLA_IFNAME,
+                                    end->name)
+            && (!end->mtu
+                || mnl_attr_put_u32_check(nlh, RTNL_MSG_MAX, IFLA_MTU,
+                                          end->mtu))
+            && (eth_addr_is_zero(end->mac)
+                || mnl_attr_put_check(nlh, RTNL_MSG_MAX, IFLA_ADDRESS,
+                                      sizeof end->mac, &end->mac))
+            && (end->netns_fd < 0
+                || mnl_attr_put_u32_check(nlh, RTNL_MSG_MAX, IFLA_NET_NS_FD,
+                                          end->netns_fd)));
+}
+
+/* IFLA_LINKINFO { KIND "veth", DATA { VETH_INFO_PEER { ifinfomsg, attrs } } }:
+ * the peer is described like a device of its own. */
+static bool
+rtnl_put_veth_linkinfo(struct nlmsghdr *nlh, const struct rtnl_link_end *peer)
+{
+    struct nlattr *linkinfo, *data, *peer_nest;
+    struct ifinfomsg *ifi;
+
+    linkinfo = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_LINKINFO);
+    if (!linkinfo
+        || !mnl_attr_put_str_check(nlh, RTNL_MSG_MAX, IFLA_INFO_KIND, "veth")) {
+        return false;
+    }
+    data = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_INFO_DATA);
+    if (!data) {
+        return false;
+    }
+    peer_nest = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, VETH_INFO_PEER);
+    if (!peer_nest
+        || nlh->nlmsg_len + MNL_ALIGN(sizeof *ifi) > RTNL_MSG_MAX) {
+        return false;
+    }
+    ifi = mnl_nlmsg_get_payload_tail(nlh);
+    rtnl_put_ifinfomsg(ifi, peer->ifindex, peer->up, peer->up);
+    nlh->nlmsg_len += MNL_ALIGN(sizeof *ifi);
+    if (!rtnl_put_link_end_attrs(nlh, peer)) {
+        return false;
+    }
+    mnl_attr_nest_end(nlh, peer_nest);
+    mnl_attr_nest_end(nlh, data);
+    mnl_attr_nest_end(nlh, linkinfo);
+    return true;
+}
+
+int
+rtnl_link_add_veth(struct rtnl_batch *b, const struct rtnl_veth *veth)
+{
+    struct nlmsghdr *nlh;
+    struct ifinfomsg *ifi;
+    int error;
+
+    error = rtnl_link_end_check(&veth->end);
+    if (!error) {
+        error = rtnl_link_end_check(&veth->peer);
+    }
+    if (!error && veth->peer.ifindex && !veth->end.ifindex) {
+        error = EINVAL;
+    }
+
+    nlh = rtnl_batch_start(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+    rtnl_put_ifinfomsg(ifi, veth->end.ifindex, veth->end.up, veth->end.up);
+    if (!error
+        && (!rtnl_put_link_end_attrs(nlh, &veth->end)
+            || !rtnl_put_veth_linkinfo(nlh, &veth->peer))) {
+        error = EMSGSIZE;
+    }
+    return rtnl_batch_finish(b, nlh, error,
+                             xasprintf("create veth %s with peer %s",
+                                       veth->end.name ? veth->end.name : "?",
+                                       veth->peer.name
+                                       ? veth->peer.name : "?"));
+}
+
+/* Describes the device a request identifies by 'ifindex' or 'name'. */
+static char *
+rtnl_link_describe(int ifindex, const char *name)
+{
+    return (name ? xstrdup(name)
+            : xasprintf("ifindex %d", ifindex));
+}
+
+/* Starts a request of 'type' for the existing device 'ifindex'/'name'.
+ * Stores 0 or an errno in '*errorp'. */
+static struct nlmsghdr *
+rtnl_link_start(struct rtnl_batch *b, uint16_t type, int ifindex,
+                const char *name, bool up, bool change_up, int *errorp)
+{
+    struct nlmsghdr *nlh;
+    struct ifinfomsg *ifi;
+
+    *errorp = (ifindex > 0 || (ifindex == 0 && rtnl_ifname_is_valid(name))
+               ? 0 : EINVAL);
+    nlh = rtnl_batch_start(b, type, 0);
+    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+    rtnl_put_ifinfomsg(ifi, ifindex > 0 ? ifindex : 0, up, change_up);
+    /* Never both: an ifindex with IFLA_IFNAME renames the device. */
+    if (!*errorp && ifindex <= 0
+        && !mnl_attr_put_strz_check(nlh, RTNL_MSG_MAX, IFLA_IFNAME, name)) {
+        *errorp = EMSGSIZE;
+    }
+    return nlh;
+}
+
+int
+rtnl_link_set_up(struct rtnl_batch *b, int ifindex, const char *name,
+                 bool up)
+{
+    struct nlmsghdr *nlh;
+    char *dev;
+    int error;
+
+    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, up, true, &error);
+    dev = rtnl_link_describe(ifindex, name);
+    error = rtnl_batch_finish(b, nlh, error,
+                              xasprintf("set link %s %s",
+                                        dev, up ? "up" : "down"));
+    free(dev);
+    return error;
+}
+
+int
+rtnl_link_del(struct rtnl_batch *b, int ifindex, const char *name)
+{
+    struct nlmsghdr *nlh;
+    char *dev;
+    int error;
+
+    nlh = rtnl_link_start(b, RTM_DELLINK, ifindex, name, false, false,
+                          &error);
+    dev = rtnl_link_describe(ifindex, name);
+    error = rtnl_batch_finish(b, nlh, error,
+                              xasprintf("delete link %s", dev));
+    free(dev);
+    return error;
+}
+
+static int
+rtnl_link_list_attr_cb(const struct nlattr *attr, void *name_)
+{
+    const char **name = name_;
+
+    if (mnl_attr_get_type(attr) == IFLA_IFNAME
+        && mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0) {
+        *name = mnl_attr_get_str(attr);
+    }
+    return MNL_CB_OK;
+}
+
+static int
+rtnl_link_list_cb(const struct nlmsghdr *nlh, void *ifindexes)
+{
+    const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+    const char *name = NULL;
+
+    if (nlh->nlmsg_type != RTM_NEWLINK
+        || nlh->nlmsg_len < mnl_nlmsg_size(sizeof *ifi)) {
+        return MNL_CB_OK;
+    }
+    if (mnl_attr_parse(nlh, sizeof *ifi, rtnl_link_list_attr_cb, &name) < 0) {
+        return MNL_CB_ERROR;
+    }
+    if (name) {
+        simap_put(ifindexes, name, ifi->ifi_index);
+    }
+    return MNL_CB_OK;
+}
+
+int
+rtnl_link_list(struct rtnl_sock *sock, struct simap *ifindexes)
+{
+    union {
+        struct nlmsghdr nlh;
+        uint8_t bytes[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg))];
+    } req;
+    struct nlmsghdr *nlh;
+    struct ifinfomsg *ifi;
+
+    nlh = mnl_nlmsg_put_header(&req);
+    nlh->nlmsg_type = RTM_GETLINK;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+    ifi->ifi_family = AF_UNSPEC;
+    return rtnl_sock_dump(sock, nlh, rtnl_link_list_cb, ifindexes);
+}

@@ -1,0 +1,83 @@
+/*
+ * rtnetlink link requests: veth pairs, up/down, delete; and a link dump.
+ *
+ * The builders append one request to a batch (see netlink-rtnl.h for the
+ * error conventions) and do nothing else.
+ *
+ * Where devices end up.  A request acts in the namespace of the socket
+ * that sends it, except that a new device (or its veth peer) is created
+ * in the namespace its 'netns_fd' names.  An explicit ifindex is looked up
+ * in the socket's namespace first, so it only makes sense for an end that
+ * is created there; and the kernel honours a peer's ifindex only when the
+ * device itself has one too.  The fast way to give a node interface 'eth0'
+ * in namespace N with host end 'ol1a2b3c-12' in the host namespace is thus
+ * one request sent from a socket in N:
+ *
+ *     struct rtnl_veth veth;
+ *     rtnl_veth_init(&veth);
+ *     veth.end.name = "eth0";           (created in N, the socket's ns)
+ *     veth.end.ifindex = 2;             (lo is 1 in a fresh namespace)
+ *     veth.end.up = true;
+ *     veth.peer.name = "ol1a2b3c-12";
+ *     veth.peer.netns_fd = host_netns_fd;  (netns_open_current())
+ *     veth.peer.up = true;
+ *     rtnl_link_add_veth(batch, &veth);
+ *
+ * after which the same batch can address eth0 as ifindex 2 (addresses,
+ * routes) without a lookup.  A node-to-node link is the same with the peer
+ * in the other node's namespace (its ifindex may then be set too).
+ */
+
+#ifndef NETLINK_LINK_H
+#define NETLINK_LINK_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "openvswitch/types.h"
+
+struct rtnl_batch;
+struct rtnl_sock;
+struct simap;
+
+/* One end of a new veth pair. */
+struct rtnl_link_end {
+    const char *name;           /* Required, at most IFNAMSIZ - 1 bytes. */
+    int ifindex;                /* 0: the kernel chooses. */
+    int netns_fd;               /* Namespace to create it in, -1: the
+                                 * namespace of the sending socket. */
+    uint32_t mtu;               /* 0: the default (1500). */
+    struct eth_addr mac;        /* All-zero: a random address. */
+    bool up;                    /* Bring it up at creation. */
+};
+
+struct rtnl_veth {
+    struct rtnl_link_end end;   /* The device the request creates... */
+    struct rtnl_link_end peer;  /* ...and its peer. */
+};
+
+/* Initializes 'veth' to defaults: everything zero, both netns_fd -1. */
+void rtnl_veth_init(struct rtnl_veth *veth);
+
+/* Creates the veth pair 'veth' (NLM_F_CREATE | NLM_F_EXCL: EEXIST if a
+ * name or index is taken).  The names are copied into the request; the
+ * netns fds must stay open until the batch has been sent.  EINVAL for a
+ * missing or too long name, a negative ifindex, or a peer ifindex without
+ * one for the device itself (the kernel would ignore it). */
+int rtnl_link_add_veth(struct rtnl_batch *, const struct rtnl_veth *);
+
+/* Brings a device up or down.  It is identified by 'ifindex' if that is
+ * positive (then 'name' may be NULL and only names it in messages),
+ * otherwise by 'name'. */
+int rtnl_link_set_up(struct rtnl_batch *, int ifindex, const char *name,
+                     bool up);
+
+/* Deletes a device (both ends, for a veth), identified as for
+ * rtnl_link_set_up().  Fails with ENODEV if there is none; see
+ * rtnl_batch_allow_error(). */
+int rtnl_link_del(struct rtnl_batch *, int ifindex, const char *name);
+
+/* Dumps the links of the socket's namespace into 'ifindexes', mapping each
+ * device name to its ifindex. */
+int rtnl_link_list(struct rtnl_sock *, struct simap *ifindexes);
+
+#endif /* netlink-link.h */

@@ -1,0 +1,220 @@
+#include <config.h>
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file-util.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "sset.h"
+#include "util.h"
+
+void
+lab_state_destroy(struct lab_state *state)
+{
+    if (state) {
+        free(state->lab);
+        free(state->scenario_path);
+        free(state->ovsdb);
+    }
+}
+
+char *
+state_dir(const char *lab)
+{
+    return xasprintf("%s/%s", STATE_LABS_DIR, lab);
+}
+
+static char *
+state_file(const char *lab, const char *name)
+{
+    return xasprintf("%s/%s/%s", STATE_LABS_DIR, lab, name);
+}
+
+static int
+make_dirs(void)
+{
+    if (mkdir(STATE_ROOT_DIR, 0755) && errno != EEXIST) {
+        return errno;
+    }
+    if (mkdir(STATE_LABS_DIR, 0755) && errno != EEXIST) {
+        return errno;
+    }
+    return 0;
+}
+
+char *
+state_create(const struct lab_state *state, const char *scenario_text)
+{
+    char *dir = state_dir(state->lab);
+    char *path = NULL;
+    char *error = NULL;
+    int err = make_dirs();
+
+    if (err) {
+        error = xasprintf("cannot create %s: %s", STATE_LABS_DIR,
+                          ovs_strerror(err));
+        goto out;
+    }
+    if (mkdir(dir, 0755)) {
+        error = (errno == EEXIST
+                 ? xasprintf("lab %s is already up (see \"ovs-lab status "
+                             "%s\"; \"ovs-lab down %s\" removes it, or use "
+                             "--name to run another copy)",
+                             state->lab, state->lab, state->lab)
+                 : xasprintf("cannot create %s: %s", dir,
+                             ovs_strerror(errno)));
+        goto out;
+    }
+    path = state_file(state->lab, "scenario.yaml");
+    err = file_write_string(path, scenario_text);
+    if (err) {
+        error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
+        goto out;
+    }
+    error = state_save(state);
+
+out:
+    free(path);
+    free(dir);
+    return error;
+}
+
+char *
+state_save(const struct lab_state *state)
+{
+    struct json *json = json_object_create();
+    char *path = state_file(state->lab, "state.json");
+    char *tmp = xasprintf("%s.tmp", path);
+    char *text;
+    char *error = NULL;
+    int err;
+
+    json_object_put_string(json, "lab", state->lab);
+    json_object_put_string(json, "scenario", state->scenario_path);
+    json_object_put_string(json, "ovsdb", state->ovsdb);
+    json_object_put(json, "private_ovs",
+                    json_boolean_create(state->private_ovs));
+    json_object_put(json, "created", json_integer_create(state->created));
+    text = json_to_string(json, JSSF_PRETTY | JSSF_SORT);
+    json_destroy(json);
+
+    /* Write and rename, so a reader never sees half a file. */
+    err = file_write_string(tmp, text);
+    if (!err && rename(tmp, path)) {
+        err = errno;
+    }
+    if (err) {
+        error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
+        unlink(tmp);
+    }
+    free(text);
+    free(tmp);
+    free(path);
+    return error;
+}
+
+static const char *
+json_member_string(const struct json *object, const char *name)
+{
+    const struct json *value = shash_find_data(json_object(object), name);
+
+    return value && value->type == JSON_STRING ? json_string(value) : NULL;
+}
+
+int
+state_load(const char *lab, struct lab_state *state, char **scenario_textp)
+{
+    char *path = state_file(lab, "state.json");
+    struct json *json = NULL;
+    const struct json *value;
+    int err = 0;
+
+    memset(state, 0, sizeof *state);
+    if (scenario_textp) {
+        *scenario_textp = NULL;
+    }
+    if (access(path, F_OK)) {
+        err = errno;
+        goto out;
+    }
+    json = json_from_file(path);
+    if (json->type != JSON_OBJECT || !json_member_string(json, "lab")
+        || !json_member_string(json, "ovsdb")) {
+        err = EINVAL;
+        goto out;
+    }
+    state->lab = xstrdup(json_member_string(json, "lab"));
+    state->ovsdb = xstrdup(json_member_string(json, "ovsdb"));
+    state->scenario_path = nullable_xstrdup(json_member_string(json,
+                                                                "scenario"));
+    value = shash_find_data(json_object(json), "private_ovs");
+    state->private_ovs = value && value->type == JSON_TRUE;
+    value = shash_find_data(json_object(json), "created");
+    state->created = value && value->type == JSON_INTEGER
+                     ? json_integer(value) : 0;
+
+    if (scenario_textp) {
+        char *scenario = state_file(lab, "scenario.yaml");
+
+        err = file_read_string(scenario, scenario_textp);
+        free(scenario);
+    }
+
+out:
+    if (err) {
+        lab_state_destroy(state);
+        memset(state, 0, sizeof *state);
+    }
+    json_destroy(json);
+    free(path);
+    return err;
+}
+
+int
+state_remove(const char *lab)
+{
+    char *dir = state_dir(lab);
+    DIR *d = opendir(dir);
+    int err = 0;
+
+    if (!d) {
+        err = errno == ENOENT ? 0 : errno;
+        free(dir);
+        return err;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")
+            && unlinkat(dirfd(d), de->d_name, 0) && errno != ENOENT) {
+            err = errno;
+        }
+    }
+    closedir(d);
+    if (!err && rmdir(dir) && errno != ENOENT) {
+        err = errno;
+    }
+    free(dir);
+    return err;
+}
+
+void
+state_list(struct sset *labs)
+{
+    DIR *d = opendir(STATE_LABS_DIR);
+
+    if (!d) {
+        return;
+    }
+    for (struct dirent *de; (de = readdir(d)) != NULL; ) {
+        if (de->d_name[0] != '.') {
+            sset_add(labs, de->d_name);
+        }
+    }
+    closedir(d);
+}

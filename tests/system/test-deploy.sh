@@ -1,0 +1,131 @@
+#!/bin/bash
+# System tests of "ovs-lab up/down/status/exec" (root, real kernel and OVS).
+# Everything is checked from outside ovs-lab: ip, ip netns exec, ovs-vsctl,
+# python3 sockets.
+. "$(dirname "$0")/lib.sh"
+
+# --- seed 004: one node, a veth to the host --------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "seed004 lab comes up" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed004-host-veth.yaml"
+t_match "ip netns list shows its namespaces" "^$lab-" ip netns list
+host_end=$(ip -o link show | grep -F "alias ovs-lab:$lab:" | head -n1 | awk -F': ' '{print $2}' | sed 's/@.*//')
+node_ns=$(ip -o link show dev "$host_end" 2>/dev/null | grep -o "ovs-lab:$lab:[^ .]*" | sed "s/ovs-lab:$lab:/$lab-/")
+node_addr=$(ip -n "$node_ns" -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | head -n1)
+host_addr=$(ip -4 -o addr show dev "$host_end" | awk '{print $4}' | cut -d/ -f1 | head -n1)
+t_ok "the host end $host_end has an address" test -n "$host_addr"
+t_ok "node reaches the host (ping)" ip netns exec "$node_ns" ping -c1 -W2 "$host_addr"
+t_ok "host reaches the node (ping)" ping -c1 -W2 "$node_addr"
+t_tcp_echo_server "$node_ns" 7001
+t_ok "TCP from the host into the node carries 256 KiB" t_tcp_transfer "" "$node_addr" 7001
+pids=$(t_lab_pids "$lab")
+t_ok "seed004 lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+t_match "down of a lab that is gone says so" "not up" "$OVS_LAB" down "$lab"
+
+# --- seed 002, section 1: two nodes on a direct veth ------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "seed002 direct-veth lab comes up" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed002-direct-veth.yaml"
+earth_addr=$(ip -n "$lab-earth" -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1)
+neptune_addr=$(ip -n "$lab-neptune" -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1)
+t_ok "earth pings neptune" ip netns exec "$lab-earth" ping -c1 -W2 "$neptune_addr"
+t_tcp_echo_server "$lab-neptune" 7002
+t_ok "TCP earth -> neptune carries 256 KiB" t_tcp_transfer "$lab-earth" "$neptune_addr" 7002
+t_match "ovs-lab status lists the lab" "lab $lab" "$OVS_LAB" status "$lab"
+t_match "status --json names the namespaces" "\"netns\": \"$lab-earth\"" "$OVS_LAB" status --json "$lab"
+t_match "exec runs a command in a node" "$earth_addr" "$OVS_LAB" exec "$lab" earth -- ip -4 addr show
+t_fails "up of a lab that is already up is refused" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed002-direct-veth.yaml"
+t_ok "it is still up after the refusal" ip netns exec "$lab-earth" ping -c1 -W2 "$neptune_addr"
+pids=$(t_lab_pids "$lab")
+t_ok "seed002 lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+
+# --- two VLANs on one switch -------------------------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/vlans.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a1:
+    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.0.1/24}}
+    files: {resolv.conf: "nameserver 10.9.0.53\n"}
+  a2:
+    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.0.2/24}}
+  b1:
+    interfaces: {eth0: {switch: sw, vlan: 20, address: 10.9.0.3/24}}
+  t1:
+    interfaces: {eth0: {switch: sw, trunk: [10, 20], address: 10.9.0.4/24}}
+EOF
+t_ok "two-VLAN lab comes up" "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+t_tcp_echo_server "$lab-a2" 7003
+t_ok "same VLAN: TCP a1 -> a2 carries 256 KiB" t_tcp_transfer "$lab-a1" 10.9.0.2 7003
+t_fails "other VLAN: a1 cannot ping b1" ip netns exec "$lab-a1" ping -c2 -W1 10.9.0.3
+t_fails "other VLAN: b1 cannot ping a2" ip netns exec "$lab-b1" ping -c2 -W1 10.9.0.2
+port_of() {
+    ovs-vsctl --db="$PRIVATE_DB" --bare --columns=name find port \
+        "external_ids:ovs-lab.lab=$lab" "external_ids:ovs-lab.node=$1"
+}
+t_ok "ovs-vsctl: a1's port carries the lab's external_ids" test -n "$(port_of a1)"
+t_match "ovs-vsctl: a1's port has tag 10" '^10$' \
+    ovs-vsctl --db="$PRIVATE_DB" get port "$(port_of a1)" tag
+t_match "ovs-vsctl: b1's port has tag 20" '^20$' \
+    ovs-vsctl --db="$PRIVATE_DB" get port "$(port_of b1)" tag
+t_match "ovs-vsctl: t1's port trunks 10 and 20" '^\[10, 20\]$' \
+    ovs-vsctl --db="$PRIVATE_DB" get port "$(port_of t1)" trunks
+t_match "ovs-vsctl: the bridge is the lab's, userspace datapath" 'netdev' \
+    ovs-vsctl --db="$PRIVATE_DB" --bare --columns=datapath_type find bridge "external_ids:ovs-lab.lab=$lab"
+t_match "ovs-vsctl: interfaces got an OpenFlow port" '^[1-9]' \
+    ovs-vsctl --db="$PRIVATE_DB" get interface "$(port_of a1)" ofport
+t_match "node-side veth has TX checksum offload off" 'tx-checksumming: off' \
+    ip netns exec "$lab-a1" ethtool -k eth0
+t_match "ip netns exec sees the node's /etc/netns files" 'nameserver 10.9.0.53' \
+    ip netns exec "$lab-a1" cat /etc/resolv.conf
+t_match "ovs-lab exec sees them too" 'nameserver 10.9.0.53' \
+    "$OVS_LAB" exec "$lab" a1 -- cat /etc/resolv.conf
+pids=$(t_lab_pids "$lab")
+t_ok "two-VLAN lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+
+# --- down without the recorded state -----------------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "lab comes up again" "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+rm -rf "/run/ovs-lab/labs/$lab"
+t_ok "down works from what is on the system" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
+
+# --- a deploy that fails midway rolls back ---------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/fails.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a:
+    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.8.0.1/24}}
+  b:
+    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.8.0.2/24}}
+    start:
+      - {command: "sleep 0.2; exit 3", wait-port: 9}
+EOF
+t_fails "a deploy whose last step fails reports failure" "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
+t_assert_nothing_left "$lab"
+
+# --- a name collision made on purpose: refused, foreign object untouched ----
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+ip netns add "$lab-b"
+t_match "up refuses when a namespace name is taken" "already exists" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
+t_match "the foreign namespace is still there" "^$lab-b" ip netns list
+ip netns del "$lab-b"
+t_assert_nothing_left "$lab"
+
+# --- privileges ----------------------------------------------------------------
+t_match "not root: says which privilege is missing" "CAP_SYS_ADMIN|CAP_NET_ADMIN" \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+    "$OVS_LAB" up -q "$T_TMP/vlans.yaml"
+
+t_done
