@@ -788,9 +788,16 @@ private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
         return error;
     }
 
-    error = make_dirs(inst.dir);
+    /* The directory itself only once locked: whoever holds the lock may be
+     * deleting it. */
+    char *parent = dir_name(inst.dir);
+    error = make_dirs(parent);
+    free(parent);
     if (!error) {
         error = lock_instance(&inst, &lock_fd);
+    }
+    if (!error) {
+        error = make_dirs(inst.dir);
     }
     if (!error) {
         error = start_locked(&inst);
@@ -842,11 +849,35 @@ void
 private_ovs_release(struct private_ovs *po)
 {
     if (po) {
-        close(po->users_fd);
+        if (po->users_fd >= 0) {
+            close(po->users_fd);
+        }
         free(po->dir);
         free(po->remote);
         free(po);
     }
+}
+
+/* Whether no process but ours holds the instance's users.lock.  The caller
+ * holds the instance lock, which new users need first.  Drops our own hold
+ * (which would conflict with the test) and tests the file now at the path,
+ * in case the instance was stopped and started again meanwhile. */
+static bool
+instance_unused(const struct instance *inst, struct private_ovs *po)
+{
+    bool unused;
+    int fd;
+
+    close(po->users_fd);
+    po->users_fd = -1;
+
+    fd = open(inst->users, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return errno == ENOENT;
+    }
+    unused = !flock(fd, LOCK_EX | LOCK_NB);
+    close(fd);
+    return unused;
 }
 
 /* Releases 'po' like private_ovs_release() and, if no other process uses
@@ -868,9 +899,7 @@ private_ovs_release_and_stop_if_unused(struct private_ovs *po, bool *stopped)
     }
 
     error = lock_instance(&inst, &lock_fd);
-    /* Converting our shared hold to exclusive succeeds only if no other
-     * process holds users.lock; new users need the instance lock we hold. */
-    if (!error && !flock(po->users_fd, LOCK_EX | LOCK_NB)) {
+    if (!error && instance_unused(&inst, po)) {
         struct sset labs = SSET_INITIALIZER(&labs);
         struct switchdb *db = NULL;
 
@@ -952,5 +981,5 @@ private_ovs_stop(const char *dir, int timeout_ms)
 bool
 private_ovs_kernel_datapath_available(void)
 {
-    return !access("/sys/module/openvswitch", F_OK);
+    return access("/sys/module/openvswitch", F_OK) == 0;
 }

@@ -145,12 +145,18 @@ switchdb_port_set_trunks(struct switchdb_port *port,
  * does: libopenvswitch logs only warnings and errors to the console (with
  * 'verbose', informational messages too, such as each connection), syslog
  * gets warnings only, and SIGPIPE is ignored so that a database that goes
- * away is an error instead of killing the process. */
+ * away is an error instead of killing the process.
+ *
+ * The "Unreasonably long poll interval" warnings are off: ovs-lab does long
+ * work (netlink, processes) between poll loops, which is not the problem
+ * those warnings are meant to reveal in a daemon. */
 void
 switchdb_init_process(bool verbose)
 {
     vlog_set_levels(NULL, VLF_CONSOLE, verbose ? VLL_INFO : VLL_WARN);
     vlog_set_levels(NULL, VLF_SYSLOG, VLL_WARN);
+    vlog_set_levels_from_string_assert("timeval:console:off");
+    vlog_set_levels_from_string_assert("timeval:syslog:off");
     fatal_ignore_sigpipe();
 }
 
@@ -492,8 +498,7 @@ struct db_index {
     struct shash bridges;       /* const struct ovsrec_bridge *. */
     struct shash ports;         /* const struct ovsrec_port *. */
     struct shash ifaces;        /* const struct ovsrec_interface *. */
-    struct shash port_bridge;   /* Port name -> const struct ovsrec_bridge *.
-                                 */
+    struct shash port_bridge;   /* Port name -> the port's bridge. */
 };
 
 static void
@@ -569,6 +574,10 @@ check_apply(struct switchdb *db, const struct switchdb_lab *lab)
         const struct switchdb_bridge *sb = lab->bridges[i];
         const struct ovsrec_bridge *br = shash_find_data(&idx.bridges,
                                                          sb->name);
+        const struct ovsrec_port *port = shash_find_data(&idx.ports,
+                                                         sb->name);
+        const struct ovsrec_interface *iface = shash_find_data(&idx.ifaces,
+                                                               sb->name);
 
         if (!sset_add(&bridge_names, sb->name)) {
             ds_put_format(&problems, "\n  bridge %s is listed twice",
@@ -579,6 +588,11 @@ check_apply(struct switchdb *db, const struct switchdb_lab *lab)
             ds_put_format(&problems, "\n  bridge %s already exists and %s",
                           sb->name, owner);
             free(owner);
+            n_problems++;
+        } else if (!br && (port || iface)) {
+            /* The bridge's own port and interface would take the name. */
+            ds_put_format(&problems, "\n  bridge %s: a port or interface "
+                          "of that name already exists", sb->name);
             n_problems++;
         }
     }
@@ -749,17 +763,30 @@ build_ports(struct switchdb *db, struct ovsdb_idl_txn *txn,
         struct smap ids;
 
         if (port) {
-            /* The lab's own port from an earlier apply: update it. */
+            /* The lab's own port from an earlier apply: update it, keeping
+             * external_ids that others may have added. */
+            const struct smap_node *node;
+
+            port_ids(&ids, lab->name, sp);
             set_port_vlans(port, sp);
-            ovsrec_port_update_external_ids_setkey(port, SWITCHDB_KEY_LAB,
-                                                   lab->name);
+            SMAP_FOR_EACH (node, &ids) {
+                ovsrec_port_update_external_ids_setkey(port, node->key,
+                                                       node->value);
+            }
             for (size_t j = 0; j < port->n_interfaces; j++) {
                 iface = port->interfaces[j];
-                if (!strcmp(iface->name, sp->name)
-                    && strcmp(iface->type, sp->type)) {
+                if (strcmp(iface->name, sp->name)) {
+                    continue;
+                }
+                if (strcmp(iface->type, sp->type)) {
                     ovsrec_interface_set_type(iface, sp->type);
                 }
+                SMAP_FOR_EACH (node, &ids) {
+                    ovsrec_interface_update_external_ids_setkey(
+                        iface, node->key, node->value);
+                }
             }
+            smap_destroy(&ids);
             continue;
         }
 

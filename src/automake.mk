@@ -3,6 +3,7 @@ libovslab_la_SOURCES += \
 	src/file-util.c src/file-util.h \
 	src/lab.c src/lab.h src/lab-private.h \
 	src/lab-down.c \
+	src/lab-run.c \
 	src/lab-status.c \
 	src/lab-up.c \
 	src/lease.c src/lease.h \

@@ -10,6 +10,7 @@
 
 #include "netlink-link.h"
 #include "netlink-rtnl.h"
+#include "nat.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
 #include "owner.h"
@@ -168,6 +169,17 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         progress_phase_done(progress, "OVS rows", rows.n_bridges
                             + rows.n_ports, "removed");
         switchdb_lab_destroy(&rows);
+    }
+
+    {
+        bool nat_found;
+
+        error = nat_remove(lab, &nat_found);
+        *found = *found || nat_found;
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+        }
     }
 
     error = delete_host_links(lab, &n_links);

@@ -26,6 +26,12 @@ struct lab_record {
 int lab_record_load(const char *lab, struct lab_record *, char **errorp);
 void lab_record_destroy(struct lab_record *);
 
+/* Deploys the lab of scenario 'path' ("ovs-lab up").  On success, if
+ * 'record' is nonnull, stores the lab's state, scenario and plan in it
+ * (the caller destroys it with lab_record_destroy()). */
+char *lab_deploy(const char *path, const struct lab_options *,
+                 struct lab_record *record) OVS_WARN_UNUSED_RESULT;
+
 /* Returns NULL if the process may create namespaces and configure the
  * network, otherwise a message saying what privilege is missing for
  * 'what' (e.g. "ovs-lab up"). */

@@ -26,12 +26,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dhcp-client.h"
+#include "dhcp-server.h"
 #include "ethtool.h"
 #include "file-util.h"
+#include "lease.h"
 #include "netlink-addr.h"
 #include "netlink-link.h"
 #include "netlink-route.h"
 #include "netlink-rtnl.h"
+#include "nat.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
 #include "owner.h"
@@ -61,6 +65,8 @@ struct deploy {
 
     struct switchdb *db;
     struct private_ovs *private;
+
+    struct lease_table leases;  /* Leases the lab's DHCP clients got. */
 };
 
 /* Node-side interfaces get fixed indexes in their (new, empty) namespace:
@@ -98,6 +104,7 @@ preflight(const struct deploy *d)
 {
     const struct plan *plan = d->plan;
     struct ds errors = DS_EMPTY_INITIALIZER;
+    char *error;
 
     for (size_t i = 0; i < plan->n_netns; i++) {
         if (netns_exists(plan->netns[i].name)) {
@@ -128,7 +135,13 @@ preflight(const struct deploy *d)
         return ds_steal_cstr(&errors);
     }
     ds_destroy(&errors);
-    return NULL;
+
+    /* Programs the lab will need at run time. */
+    error = dhcp_server_preflight(d->scenario);
+    if (!error) {
+        error = dhcp_client_preflight(d->scenario);
+    }
+    return error;
 }
 
 /* Creates the namespaces, opens a descriptor and a netlink socket in each,
@@ -426,6 +439,58 @@ configure_gateways(struct deploy *d)
     return error;
 }
 
+static bool
+scenario_has_dhcp_clients(const struct scenario *s)
+{
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            if (s->nodes[i].ifaces[j].dhcp) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Starts dnsmasq in every node with a DHCP server and waits until each is
+ * ready, then runs every DHCP client of the lab in parallel and records
+ * their leases (an interface that gets none is not an error here: checks
+ * decide whether that was expected). */
+static char *
+run_dhcp(struct deploy *d)
+{
+    struct progress *p = &d->progress;
+    struct dhcp_servers *servers = NULL;
+    char *dir = state_dir(d->plan->lab);
+    char *error;
+
+    error = dhcp_servers_start(d->scenario, d->plan, dir, &servers);
+    if (!error && servers->n) {
+        progress_phase_done(p, "dhcp servers", servers->n, "ready");
+    }
+    dhcp_servers_destroy(servers);
+
+    if (!error && scenario_has_dhcp_clients(d->scenario)) {
+        error = dhcp_clients_run(d->scenario, d->plan, dir,
+                                 d->scenario->settings.timeout * 1000,
+                                 &d->leases);
+        if (!error) {
+            char *path = xasprintf("%s/leases.json", dir);
+            const struct lease *lease;
+            size_t n = 0;
+
+            HMAP_FOR_EACH (lease, hmap_node, &d->leases.leases) {
+                n += lease->obtained;
+            }
+            error = lease_table_save(&d->leases, path);
+            progress_phase_done(p, "dhcp leases", n, "obtained");
+            free(path);
+        }
+    }
+    free(dir);
+    return error;
+}
+
 /* /etc/hosts for "hosts: auto": every node's static addresses, under the
  * node's name and NODE.IFACE. */
 static char *
@@ -650,6 +715,20 @@ deploy_run(struct deploy *d)
         return error;
     }
 
+    if (nat_needed(d->scenario)) {
+        error = nat_apply(d->scenario, d->plan);
+        if (error) {
+            return error;
+        }
+        progress_phase_done(p, "nat", d->scenario->host.n_nats
+                            + d->scenario->host.n_forwards, "rules");
+    }
+
+    error = run_dhcp(d);
+    if (error) {
+        return error;
+    }
+
     error = write_files(d, &n);
     if (error) {
         return error;
@@ -697,7 +776,8 @@ read_scenario(const char *path, char **textp, char **abs_pathp)
 }
 
 char *
-lab_up(const char *path, const struct lab_options *options)
+lab_deploy(const char *path, const struct lab_options *options,
+           struct lab_record *record)
 {
     struct plan_options plan_options;
     struct lab_state state;
@@ -736,6 +816,7 @@ lab_up(const char *path, const struct lab_options *options)
     d.scenario = scenario;
     d.plan = plan;
     d.options = options;
+    lease_table_init(&d.leases);
     error = preflight(&d);
     if (error) {
         char *e = xasprintf("lab %s cannot be deployed; nothing was "
@@ -775,6 +856,7 @@ lab_up(const char *path, const struct lab_options *options)
                  : deploy_run(&d));
     }
     deploy_close(&d);
+    lease_table_destroy(&d.leases);
 
     if (error) {
         char *teardown_error;
@@ -815,9 +897,23 @@ lab_up(const char *path, const struct lab_options *options)
     }
 
 out:
+    if (!error && record) {
+        /* Hand the lab over to the caller. */
+        record->state = state;
+        record->scenario = scenario;
+        record->plan = plan;
+        free(text);
+        return NULL;
+    }
     lab_state_destroy(&state);
     free(text);
     plan_destroy(plan);
     scenario_destroy(scenario);
     return error;
+}
+
+char *
+lab_up(const char *path, const struct lab_options *options)
+{
+    return lab_deploy(path, options, NULL);
 }

@@ -29,6 +29,21 @@ void lab_options_init(struct lab_options *);
 char *lab_up(const char *path, const struct lab_options *)
     OVS_WARN_UNUSED_RESULT;
 
+struct lab_run_options {
+    bool keep;                  /* Leave the lab up after the checks. */
+    const char *json_path;      /* Write the report as JSON here, or NULL. */
+    const char *junit_path;     /* Write the report as JUnit XML here. */
+};
+
+/* "ovs-lab run": deploys the lab of scenario 'path', runs its checks,
+ * prints the report, writes the requested report files and, unless 'keep',
+ * tears the lab down.  Sets '*exit_status' to 0 only if the lab deployed
+ * and every check held.  Returns NULL or a malloc'd error message (deploy
+ * or teardown failed). */
+char *lab_run(const char *path, const struct lab_options *,
+              const struct lab_run_options *, int *exit_status)
+    OVS_WARN_UNUSED_RESULT;
+
 /* Tears down lab 'lab'.  A lab that is not there is not an error. */
 char *lab_down(const char *lab, const struct lab_options *)
     OVS_WARN_UNUSED_RESULT;

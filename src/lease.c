@@ -1,9 +1,18 @@
 #include <config.h>
 #include "lease.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "file-util.h"
 #include "hash.h"
+#include "openvswitch/json.h"
+#include "openvswitch/shash.h"
+#include "packets.h"
+#include "scenario.h"
 #include "util.h"
 
 void
@@ -68,4 +77,218 @@ lease_table_find(const struct lease_table *table,
         }
     }
     return NULL;
+}
+
+/* Orders leases as their interfaces are in the scenario: nodes are one
+ * array, and each node's interfaces another. */
+static int
+compare_leases(const void *a_, const void *b_)
+{
+    const struct lease *const *a = a_;
+    const struct lease *const *b = b_;
+    const struct scenario_iface *x = (*a)->iface;
+    const struct scenario_iface *y = (*b)->iface;
+
+    if (x->node != y->node) {
+        return x->node < y->node ? -1 : 1;
+    }
+    return x < y ? -1 : x > y;
+}
+
+static void
+put_ip(struct json *object, const char *name, const struct in6_addr *addr)
+{
+    if (ipv6_addr_is_set(addr)) {
+        json_object_put_format(object, name, IP_FMT,
+                               IP_ARGS(in6_addr_get_mapped_ipv4(addr)));
+    }
+}
+
+static struct json *
+lease_to_json(const struct lease *lease)
+{
+    struct json *json = json_object_create();
+
+    json_object_put_string(json, "node", lease->iface->node->name);
+    json_object_put_string(json, "interface", lease->iface->name);
+    json_object_put(json, "obtained", json_boolean_create(lease->obtained));
+    if (lease->obtained) {
+        json_object_put_format(json, "address", IP_FMT"/%u",
+                               IP_ARGS(in6_addr_get_mapped_ipv4(
+                                           &lease->addr)),
+                               lease->plen);
+        put_ip(json, "server", &lease->server);
+        put_ip(json, "router", &lease->router);
+        json_object_put(json, "lease_time",
+                        json_integer_create(lease->lease_time));
+    }
+    if (lease->error) {
+        json_object_put_string(json, "error", lease->error);
+    }
+    json_object_put(json, "elapsed_ms",
+                    json_integer_create(lease->elapsed_ms));
+    return json;
+}
+
+char *
+lease_table_save(const struct lease_table *table, const char *path)
+{
+    size_t n = hmap_count(&table->leases);
+    const struct lease **sorted = xmalloc(MAX(n, 1) * sizeof *sorted);
+    struct json *array = json_array_create_empty();
+    struct json *json = json_object_create();
+    char *tmp = xasprintf("%s.tmp", path);
+    const struct lease *lease;
+    char *error = NULL;
+    char *text;
+    size_t i = 0;
+    int err;
+
+    HMAP_FOR_EACH (lease, hmap_node, &table->leases) {
+        sorted[i++] = lease;
+    }
+    qsort(sorted, n, sizeof *sorted, compare_leases);
+    for (i = 0; i < n; i++) {
+        json_array_add(array, lease_to_json(sorted[i]));
+    }
+    json_object_put(json, "leases", array);
+    text = json_to_string(json, JSSF_PRETTY | JSSF_SORT);
+    json_destroy(json);
+    free(sorted);
+
+    err = file_write_string(tmp, text);
+    if (!err && rename(tmp, path)) {
+        err = errno;
+    }
+    if (err) {
+        error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
+        unlink(tmp);
+    }
+    free(text);
+    free(tmp);
+    return error;
+}
+
+/* The member 'name' of 'object' if it has JSON type 'type', else NULL. */
+static const struct json *
+get_member(const struct json *object, const char *name, enum json_type type)
+{
+    const struct json *value = shash_find_data(json_object(object), name);
+
+    return value && value->type == type ? value : NULL;
+}
+
+static bool
+get_ip(const struct json *object, const char *name, struct in6_addr *addr)
+{
+    const struct json *value = get_member(object, name, JSON_STRING);
+    ovs_be32 ip;
+
+    *addr = in6addr_any;
+    if (!value) {
+        return true;
+    }
+    if (!ip_parse(json_string(value), &ip)) {
+        return false;
+    }
+    *addr = in6_addr_mapped_ipv4(ip);
+    return true;
+}
+
+/* Parses one element of the "leases" array into a new lease in 'table'. */
+static char *
+lease_from_json(const struct json *json, const struct scenario *s,
+                struct lease_table *table)
+{
+    const struct json *node_name, *iface_name, *value;
+    const struct scenario_iface *iface = NULL;
+    const struct scenario_node *node;
+    struct lease *lease;
+
+    if (json->type != JSON_OBJECT) {
+        return xstrdup("a lease is not a JSON object");
+    }
+    node_name = get_member(json, "node", JSON_STRING);
+    iface_name = get_member(json, "interface", JSON_STRING);
+    if (!node_name || !iface_name) {
+        return xstrdup("a lease lacks \"node\" or \"interface\"");
+    }
+    node = scenario_find_node(s, json_string(node_name));
+    if (node) {
+        iface = scenario_node_find_iface(node, json_string(iface_name));
+    }
+    if (!iface) {
+        return xasprintf("lease for %s.%s, which the scenario does not have",
+                         json_string(node_name), json_string(iface_name));
+    }
+
+    lease = lease_table_put(table, iface);
+    lease->obtained = get_member(json, "obtained", JSON_TRUE) != NULL;
+    value = get_member(json, "error", JSON_STRING);
+    lease->error = value ? xstrdup(json_string(value)) : NULL;
+    value = get_member(json, "elapsed_ms", JSON_INTEGER);
+    lease->elapsed_ms = value ? json_integer(value) : 0;
+    if (!lease->obtained) {
+        return NULL;
+    }
+
+    value = get_member(json, "address", JSON_STRING);
+    if (value) {
+        ovs_be32 ip;
+        char *error = ip_parse_cidr(json_string(value), &ip, &lease->plen);
+
+        if (error) {
+            free(error);
+            value = NULL;
+        } else {
+            lease->addr = in6_addr_mapped_ipv4(ip);
+        }
+    }
+    if (!value || !get_ip(json, "server", &lease->server)
+        || !get_ip(json, "router", &lease->router)) {
+        lease->obtained = false;
+        return xasprintf("invalid lease for %s.%s", node->name, iface->name);
+    }
+    value = get_member(json, "lease_time", JSON_INTEGER);
+    lease->lease_time = (value && json_integer(value) >= 0
+                         && json_integer(value) <= UINT32_MAX
+                         ? json_integer(value) : 0);
+    return NULL;
+}
+
+char *
+lease_table_load(const char *path, const struct scenario *s,
+                 struct lease_table *table)
+{
+    const struct json *leases;
+    struct json *json;
+    char *error = NULL;
+
+    if (access(path, F_OK) && errno == ENOENT) {
+        return NULL;
+    }
+    json = json_from_file(path);
+    if (json->type == JSON_STRING) {
+        error = xasprintf("%s: %s", path, json_string(json));
+        goto out;
+    }
+    leases = (json->type == JSON_OBJECT
+              ? get_member(json, "leases", JSON_ARRAY) : NULL);
+    if (!leases) {
+        error = xasprintf("%s: not an object with a \"leases\" array", path);
+        goto out;
+    }
+    for (size_t i = 0; i < json_array(leases)->n; i++) {
+        error = lease_from_json(json_array(leases)->elems[i], s, table);
+        if (error) {
+            char *e = xasprintf("%s: %s", path, error);
+            free(error);
+            error = e;
+            break;
+        }
+    }
+
+out:
+    json_destroy(json);
+    return error;
 }

@@ -11,6 +11,8 @@
 #include "netlink-rtnl.h"
 #include "packets.h"
 #include "simap.h"
+#include "sset.h"
+#include "timeval.h"
 #include "util.h"
 
 void
@@ -71,7 +73,8 @@ rtnl_put_veth_linkinfo(struct nlmsghdr *nlh, const struct rtnl_link_end *peer)
 
     linkinfo = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_LINKINFO);
     if (!linkinfo
-        || !mnl_attr_put_str_check(nlh, RTNL_MSG_MAX, IFLA_INFO_KIND, "veth")) {
+        || !mnl_attr_put_str_check(nlh, RTNL_MSG_MAX, IFLA_INFO_KIND,
+                                   "veth")) {
         return false;
     }
     data = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_INFO_DATA);
@@ -84,7 +87,7 @@ rtnl_put_veth_linkinfo(struct nlmsghdr *nlh, const struct rtnl_link_end *peer)
         return false;
     }
     ifi = mnl_nlmsg_get_payload_tail(nlh);
-    rtnl_put_ifinfomsg(ifi, peer->ifindex, peer->up, peer->up);
+    rtnl_put_ifinfomsg(ifi, peer->ifindex, false, false);
     nlh->nlmsg_len += MNL_ALIGN(sizeof *ifi);
     if (!rtnl_put_link_end_attrs(nlh, peer)) {
         return false;
@@ -106,7 +109,8 @@ rtnl_link_add_veth(struct rtnl_batch *b, const struct rtnl_veth *veth)
     if (!error) {
         error = rtnl_link_end_check(&veth->peer);
     }
-    if (!error && veth->peer.ifindex && !veth->end.ifindex) {
+    if (!error
+        && ((veth->peer.ifindex && !veth->end.ifindex) || veth->peer.up)) {
         error = EINVAL;
     }
 
@@ -228,11 +232,60 @@ rtnl_link_list(struct rtnl_sock *sock, struct simap *ifindexes)
     } req;
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
+    int error;
 
     nlh = mnl_nlmsg_put_header(&req);
     nlh->nlmsg_type = RTM_GETLINK;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
     ifi->ifi_family = AF_UNSPEC;
-    return rtnl_sock_dump(sock, nlh, rtnl_link_list_cb, ifindexes);
+
+    /* Devices come and go while a lab is built or torn down; a dump that
+     * saw a change is retried. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        struct simap links = SIMAP_INITIALIZER(&links);
+        struct simap_node *node;
+
+        error = rtnl_sock_dump(sock, nlh, rtnl_link_list_cb, &links);
+        if (!error) {
+            SIMAP_FOR_EACH (node, &links) {
+                simap_put(ifindexes, node->name, node->data);
+            }
+        }
+        simap_destroy(&links);
+        if (error != EAGAIN) {
+            break;
+        }
+    }
+    return error;
+}
+
+int
+rtnl_link_wait_gone(struct rtnl_sock *sock, const struct sset *names,
+                    int timeout_ms)
+{
+    long long int deadline = time_msec() + timeout_ms;
+
+    for (;;) {
+        struct simap links = SIMAP_INITIALIZER(&links);
+        bool any_left = false;
+        const char *name;
+        int error;
+
+        error = rtnl_link_list(sock, &links);
+        SSET_FOR_EACH (name, names) {
+            if (simap_contains(&links, name)) {
+                any_left = true;
+                break;
+            }
+        }
+        simap_destroy(&links);
+        if (error || !any_left) {
+            return error;
+        }
+        if (time_msec() >= deadline) {
+            return ETIMEDOUT;
+        }
+        xnanosleep(10 * 1000 * 1000);
+    }
 }

@@ -20,12 +20,16 @@
  *     veth.end.up = true;
  *     veth.peer.name = "ol1a2b3c-12";
  *     veth.peer.netns_fd = host_netns_fd;  (netns_open_current())
- *     veth.peer.up = true;
  *     rtnl_link_add_veth(batch, &veth);
  *
  * after which the same batch can address eth0 as ifindex 2 (addresses,
- * routes) without a lookup.  A node-to-node link is the same with the peer
- * in the other node's namespace (its ifindex may then be set too).
+ * routes) without a lookup.  The peer cannot be brought up by the same
+ * request (see 'up' below): one batch from the host socket brings up all
+ * host ends by name, rtnl_link_set_up(b, 0, "ol1a2b3c-12", true).  Until
+ * then eth0 has no carrier; addresses and routes can be added anyway, and
+ * an IPv6 address becomes usable the moment the carrier comes.  A
+ * node-to-node link is the same with the peer in the other node's
+ * namespace (its ifindex may then be set too), brought up from there.
  */
 
 #ifndef NETLINK_LINK_H
@@ -38,6 +42,7 @@
 struct rtnl_batch;
 struct rtnl_sock;
 struct simap;
+struct sset;
 
 /* One end of a new veth pair. */
 struct rtnl_link_end {
@@ -47,7 +52,10 @@ struct rtnl_link_end {
                                  * namespace of the sending socket. */
     uint32_t mtu;               /* 0: the default (1500). */
     struct eth_addr mac;        /* All-zero: a random address. */
-    bool up;                    /* Bring it up at creation. */
+    /* Bring it up at creation.  Only for the device itself: the kernel
+     * configures the peer before linking the pair, and a veth without a
+     * peer refuses to go up (ENOTCONN).  Must be false for the peer. */
+    bool up;
 };
 
 struct rtnl_veth {
@@ -61,8 +69,9 @@ void rtnl_veth_init(struct rtnl_veth *veth);
 /* Creates the veth pair 'veth' (NLM_F_CREATE | NLM_F_EXCL: EEXIST if a
  * name or index is taken).  The names are copied into the request; the
  * netns fds must stay open until the batch has been sent.  EINVAL for a
- * missing or too long name, a negative ifindex, or a peer ifindex without
- * one for the device itself (the kernel would ignore it). */
+ * missing or too long name, a negative ifindex, a peer ifindex without
+ * one for the device itself (the kernel would ignore it), or 'up' for
+ * the peer. */
 int rtnl_link_add_veth(struct rtnl_batch *, const struct rtnl_veth *);
 
 /* Brings a device up or down.  It is identified by 'ifindex' if that is
@@ -79,5 +88,18 @@ int rtnl_link_del(struct rtnl_batch *, int ifindex, const char *name);
 /* Dumps the links of the socket's namespace into 'ifindexes', mapping each
  * device name to its ifindex. */
 int rtnl_link_list(struct rtnl_sock *, struct simap *ifindexes);
+
+/* Waits up to 'timeout_ms' milliseconds until none of the devices named in
+ * 'names' exists in the socket's namespace any more; returns 0 then, or
+ * ETIMEDOUT.
+ *
+ * For teardown: deleting veths one by one costs the kernel some 30 ms
+ * each (an RCU grace period per device), while the devices of deleted
+ * namespaces are destroyed together, asynchronously, taking their veth
+ * peers in the host namespace with them (100 pairs in about 150 ms).  So
+ * kill the namespaces' processes, delete the namespaces, then wait here
+ * for the host ends to be gone. */
+int rtnl_link_wait_gone(struct rtnl_sock *, const struct sset *names,
+                        int timeout_ms);
 
 #endif /* netlink-link.h */

@@ -57,6 +57,7 @@ struct rtnl_sock {
     struct mnl_socket *mnl;
     uint32_t portid;
     uint32_t seq;               /* Next sequence number. */
+    struct ofpbuf rx;           /* Receive buffer, grows as needed. */
 };
 
 struct rtnl_batch *
@@ -260,6 +261,7 @@ rtnl_sock_open(int netns_fd, struct rtnl_sock **sockp)
     sock->mnl = mnl;
     sock->portid = mnl_socket_get_portid(mnl);
     sock->seq = time(NULL);
+    ofpbuf_init(&sock->rx, MNL_SOCKET_BUFFER_SIZE);
     *sockp = sock;
     return 0;
 }
@@ -269,6 +271,7 @@ rtnl_sock_close(struct rtnl_sock *sock)
 {
     if (sock) {
         mnl_socket_close(sock->mnl);
+        ofpbuf_uninit(&sock->rx);
         free(sock);
     }
 }
@@ -340,12 +343,66 @@ rtnl_sock_wait(struct rtnl_sock *sock)
     return retval < 0 ? errno : retval == 0 ? ETIMEDOUT : 0;
 }
 
+/* Waits for and receives one datagram from the kernel into 'sock->rx'.
+ * A dump datagram can be larger than any fixed buffer one would guess
+ * (the kernel fills skbs up to their slab size), so its size is peeked
+ * first. */
+static int
+rtnl_sock_recv(struct rtnl_sock *sock)
+{
+    int fd = rtnl_sock_fd(sock);
+
+    for (;;) {
+        struct sockaddr_nl addr;
+        struct iovec iov;
+        struct msghdr msg = {
+            .msg_name = &addr,
+            .msg_namelen = sizeof addr,
+            .msg_iov = &iov,
+            .msg_iovlen = 1,
+        };
+        ssize_t n;
+        int error;
+
+        error = rtnl_sock_wait(sock);
+        if (error) {
+            return error;
+        }
+        n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            return errno;
+        }
+        ofpbuf_clear(&sock->rx);
+        ofpbuf_prealloc_tailroom(&sock->rx, n);
+        iov.iov_base = sock->rx.data;
+        iov.iov_len = ofpbuf_tailroom(&sock->rx);
+        n = recvmsg(fd, &msg, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                continue;
+            }
+            return errno;
+        }
+        if (msg.msg_flags & MSG_TRUNC) {
+            return EMSGSIZE;
+        }
+        if (addr.nl_pid == 0) {
+            sock->rx.size = n;
+            return 0;
+        }
+        /* Not from the kernel: ignore. */
+    }
+}
+
 /* Receives acknowledgements for the requests 'first' up to 'end' of 'b'
  * (whose sequence numbers are consecutive from reqs[0].seq) until each
  * has one.  Returns 0, or the errno that stopped the reception. */
 static int
 rtnl_sock_collect_acks(struct rtnl_sock *sock, struct rtnl_batch *b,
-                       size_t first, size_t end, void *buf, size_t size)
+                       size_t first, size_t end)
 {
     size_t pending = end - first;
     uint32_t seq0 = b->reqs[0].seq;
@@ -355,18 +412,13 @@ rtnl_sock_collect_acks(struct rtnl_sock *sock, struct rtnl_batch *b,
         int error;
         int n;
 
-        error = rtnl_sock_wait(sock);
+        error = rtnl_sock_recv(sock);
         if (error) {
             return error;
         }
-        n = mnl_socket_recvfrom(sock->mnl, buf, size);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
-            }
-            return errno;
-        }
-        for (nlh = buf; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+        n = sock->rx.size;
+        for (nlh = sock->rx.data; mnl_nlmsg_ok(nlh, n);
+             nlh = mnl_nlmsg_next(nlh, &n)) {
             /* Anything else is stale: from an earlier, abandoned run. */
             size_t i = (uint32_t) (nlh->nlmsg_seq - seq0);
             if (nlh->nlmsg_type == NLMSG_ERROR
@@ -420,7 +472,6 @@ rtnl_sock_run(struct rtnl_sock *sock, struct rtnl_batch *b)
 {
     size_t n_failed = 0;
     struct ds s;
-    void *buf;
     size_t i;
 
     if (b->build_error) {
@@ -438,7 +489,6 @@ rtnl_sock_run(struct rtnl_sock *sock, struct rtnl_batch *b)
         nlh->nlmsg_pid = 0;
     }
 
-    buf = xmalloc(RTNL_CHUNK_BYTES);
     for (i = 0; i < b->n_reqs; ) {
         size_t end = i + 1;
         int error;
@@ -451,8 +501,7 @@ rtnl_sock_run(struct rtnl_sock *sock, struct rtnl_batch *b)
 
         error = rtnl_sock_send_chunk(sock, b, i, end);
         if (!error) {
-            error = rtnl_sock_collect_acks(sock, b, i, end, buf,
-                                           RTNL_CHUNK_BYTES);
+            error = rtnl_sock_collect_acks(sock, b, i, end);
         }
         if (error) {
             /* Whatever was not acknowledged failed this way; the rest is
@@ -467,7 +516,6 @@ rtnl_sock_run(struct rtnl_sock *sock, struct rtnl_batch *b)
         }
         i = end;
     }
-    free(buf);
 
     ds_init(&s);
     for (i = 0; i < b->n_reqs; i++) {
@@ -486,15 +534,50 @@ rtnl_sock_run(struct rtnl_sock *sock, struct rtnl_batch *b)
     return n_failed ? ds_steal_cstr(&s) : NULL;
 }
 
+/* Handles one message of the reply to a dump.  Returns MNL_CB_OK to go on
+ * reading, otherwise the dump is over: MNL_CB_STOP on success,
+ * MNL_CB_ERROR with '*errorp' set on failure. */
+static int
+rtnl_dump_msg(const struct nlmsghdr *nlh, mnl_cb_t cb, void *aux,
+              bool *interruptedp, int *errorp)
+{
+    if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
+        *interruptedp = true;
+    }
+    if (nlh->nlmsg_type == NLMSG_DONE) {
+        return MNL_CB_STOP;
+    } else if (nlh->nlmsg_type == NLMSG_ERROR) {
+        const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+
+        *errorp = (nlh->nlmsg_len < mnl_nlmsg_size(sizeof *err) ? EPROTO
+                   : -err->error);
+        return *errorp ? MNL_CB_ERROR : MNL_CB_STOP;
+    } else if (nlh->nlmsg_type < NLMSG_MIN_TYPE || *interruptedp) {
+        return MNL_CB_OK;
+    }
+
+    switch (cb(nlh, aux)) {
+    case MNL_CB_OK:
+        return MNL_CB_OK;
+    case MNL_CB_STOP:
+        /* The rest of the dump still arrives; read it to keep the socket
+         * clean. */
+        *interruptedp = false;
+        return MNL_CB_OK;
+    default:
+        *errorp = EPROTO;
+        return MNL_CB_ERROR;
+    }
+}
+
 int
 rtnl_sock_dump(struct rtnl_sock *sock, struct nlmsghdr *request,
                mnl_cb_t cb, void *aux)
 {
-    size_t size = MNL_SOCKET_BUFFER_SIZE * 4;
     uint32_t seq = sock->seq++;
-    int retval = MNL_CB_OK;
-    void *buf;
-    int error;
+    bool interrupted = false;
+    bool done = false;
+    int error = 0;
 
     request->nlmsg_seq = seq;
     request->nlmsg_pid = 0;
@@ -502,28 +585,27 @@ rtnl_sock_dump(struct rtnl_sock *sock, struct nlmsghdr *request,
         return errno;
     }
 
-    buf = xmalloc(size);
-    while (retval > MNL_CB_STOP) {
-        ssize_t n;
+    /* Reads the whole reply, even after an error or interruption, so that
+     * the next request does not find leftovers. */
+    while (!done) {
+        const struct nlmsghdr *nlh;
+        int n;
 
-        error = rtnl_sock_wait(sock);
+        error = rtnl_sock_recv(sock);
         if (error) {
-            free(buf);
-            return error;
+            break;
         }
-        n = mnl_socket_recvfrom(sock->mnl, buf, size);
-        if (n < 0) {
-            if (errno == EINTR || errno == EAGAIN) {
-                continue;
+        n = sock->rx.size;
+        for (nlh = sock->rx.data; mnl_nlmsg_ok(nlh, n);
+             nlh = mnl_nlmsg_next(nlh, &n)) {
+            if (nlh->nlmsg_seq == seq
+                && mnl_nlmsg_portid_ok(nlh, sock->portid)
+                && rtnl_dump_msg(nlh, cb, aux, &interrupted,
+                                 &error) != MNL_CB_OK) {
+                done = true;
+                break;
             }
-            error = errno;
-            free(buf);
-            return error;
         }
-        errno = 0;
-        retval = mnl_cb_run(buf, n, seq, sock->portid, cb, aux);
     }
-    error = retval < 0 ? (errno ? errno : EPROTO) : 0;
-    free(buf);
-    return error;
+    return error ? error : interrupted ? EAGAIN : 0;
 }

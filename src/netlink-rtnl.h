@@ -122,8 +122,10 @@ char *rtnl_sock_run(struct rtnl_sock *, struct rtnl_batch *)
 
 /* Sends 'request', which must have NLM_F_REQUEST | NLM_F_DUMP set (its
  * sequence number is assigned here), and calls 'cb' with 'aux' for each
- * message of the reply until the dump ends or 'cb' returns MNL_CB_STOP or
- * MNL_CB_ERROR. */
+ * message of the reply, until the dump ends or 'cb' returns MNL_CB_STOP
+ * (success) or MNL_CB_ERROR (EPROTO).  Returns EAGAIN if a concurrent
+ * change interrupted the dump (NLM_F_DUMP_INTR): 'cb' then saw an
+ * inconsistent part of it, and the caller should start over. */
 int rtnl_sock_dump(struct rtnl_sock *, struct nlmsghdr *request,
                    mnl_cb_t cb, void *aux);
 

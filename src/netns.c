@@ -294,29 +294,29 @@ netns_sysctl_set(int netns_fd, const char *key, const char *value)
     return error;
 }
 
-int
-netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp)
+/* The identity of a namespace: what stat() gives for its file. */
+struct netns_id {
+    dev_t dev;
+    ino_t ino;
+};
+
+/* Stores in '*pidsp' (malloc'd) and '*n_pidsp' the processes, other than
+ * the caller, whose network namespace is one of the 'n_ids' in 'ids',
+ * scanning /proc once. */
+static int
+netns_collect_pids(const struct netns_id *ids, size_t n_ids,
+                   pid_t **pidsp, size_t *n_pidsp)
 {
     size_t n = 0, allocated = 0;
     pid_t *pids = NULL;
-    struct stat ns_st;
     struct dirent *de;
-    char *path;
     DIR *dir;
 
     *pidsp = NULL;
     *n_pidsp = 0;
-    if (!netns_name_is_valid(name)) {
-        return EINVAL;
+    if (!n_ids) {
+        return 0;
     }
-    path = netns_path(name);
-    if (stat(path, &ns_st)) {
-        int error = errno;
-        free(path);
-        return error;
-    }
-    free(path);
-
     dir = opendir("/proc");
     if (!dir) {
         return errno;
@@ -328,16 +328,21 @@ netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp)
         long pid;
 
         pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 0) {
+        if (*end || pid <= 0 || pid == getpid()) {
             continue;
         }
         snprintf(proc_path, sizeof proc_path, "/proc/%ld/ns/net", pid);
-        if (!stat(proc_path, &st)
-            && st.st_dev == ns_st.st_dev && st.st_ino == ns_st.st_ino) {
-            if (n >= allocated) {
-                pids = x2nrealloc(pids, &allocated, sizeof *pids);
+        if (stat(proc_path, &st)) {
+            continue;
+        }
+        for (size_t i = 0; i < n_ids; i++) {
+            if (st.st_dev == ids[i].dev && st.st_ino == ids[i].ino) {
+                if (n >= allocated) {
+                    pids = x2nrealloc(pids, &allocated, sizeof *pids);
+                }
+                pids[n++] = pid;
+                break;
             }
-            pids[n++] = pid;
         }
     }
     closedir(dir);
@@ -347,42 +352,68 @@ netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp)
     return 0;
 }
 
-/* Sends 'sig' to each process in namespace 'name' other than the caller.
- * Stores in '*n_leftp' how many there were. */
 static int
-netns_signal_all(const char *name, int sig, size_t *n_leftp)
+netns_get_id(const char *name, struct netns_id *id)
 {
-    size_t n_pids, n_left = 0;
+    struct stat st;
+    char *path;
+    int error;
+
+    if (!netns_name_is_valid(name)) {
+        return EINVAL;
+    }
+    path = netns_path(name);
+    error = stat(path, &st) ? errno : 0;
+    free(path);
+    if (!error) {
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+    }
+    return error;
+}
+
+int
+netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp)
+{
+    struct netns_id id;
+    int error;
+
+    *pidsp = NULL;
+    *n_pidsp = 0;
+    error = netns_get_id(name, &id);
+    return error ? error : netns_collect_pids(&id, 1, pidsp, n_pidsp);
+}
+
+/* Sends 'sig' to each process in the namespaces 'ids'.  Stores in
+ * '*n_leftp' how many there were. */
+static int
+netns_signal_all(const struct netns_id *ids, size_t n_ids, int sig,
+                 size_t *n_leftp)
+{
+    size_t n_pids;
     pid_t *pids;
     int error;
 
-    error = netns_list_pids(name, &pids, &n_pids);
-    if (error) {
-        *n_leftp = 0;
-        return error;
-    }
+    error = netns_collect_pids(ids, n_ids, &pids, &n_pids);
     for (size_t i = 0; i < n_pids; i++) {
-        if (pids[i] != getpid()) {
-            kill(pids[i], sig);
-            n_left++;
-        }
+        kill(pids[i], sig);
     }
     free(pids);
-    *n_leftp = n_left;
-    return 0;
+    *n_leftp = n_pids;
+    return error;
 }
 
-/* Waits up to 'ms' milliseconds for namespace 'name' to have no process
- * left (other than the caller), sending 'sig' again at every look so that
- * children forked meanwhile get it too. */
+/* Waits up to 'ms' milliseconds for the namespaces 'ids' to have no
+ * process left, sending 'sig' again at every look so that children forked
+ * meanwhile get it too. */
 static int
-netns_wait_empty(const char *name, int sig, int ms)
+netns_wait_empty(const struct netns_id *ids, size_t n_ids, int sig, int ms)
 {
     long long int deadline = time_msec() + ms;
 
     for (;;) {
         size_t n_left;
-        int error = netns_signal_all(name, sig, &n_left);
+        int error = netns_signal_all(ids, n_ids, sig, &n_left);
         if (error || !n_left) {
             return error;
         }
@@ -394,19 +425,39 @@ netns_wait_empty(const char *name, int sig, int ms)
 }
 
 int
-netns_kill_all(const char *name, int grace_ms)
+netns_kill_all_set(const struct sset *names, int grace_ms)
 {
-    size_t n_left;
+    struct netns_id *ids = xmalloc(sset_count(names) * sizeof *ids);
+    size_t n_ids = 0, n_left;
+    const char *name;
     int error;
 
-    error = netns_signal_all(name, SIGTERM, &n_left);
-    if (error || !n_left) {
-        return error;
+    SSET_FOR_EACH (name, names) {
+        /* A namespace that does not exist has no process to kill. */
+        if (!netns_get_id(name, &ids[n_ids])) {
+            n_ids++;
+        }
     }
-    if (netns_wait_empty(name, SIGTERM, grace_ms) != EBUSY) {
-        return 0;
+
+    error = netns_signal_all(ids, n_ids, SIGTERM, &n_left);
+    if (!error && n_left
+        && netns_wait_empty(ids, n_ids, SIGTERM, grace_ms) == EBUSY) {
+        error = netns_wait_empty(ids, n_ids, SIGKILL, 1000);
     }
-    return netns_wait_empty(name, SIGKILL, 1000);
+    free(ids);
+    return error;
+}
+
+int
+netns_kill_all(const char *name, int grace_ms)
+{
+    struct sset names = SSET_INITIALIZER(&names);
+    int error;
+
+    sset_add(&names, name);
+    error = netns_kill_all_set(&names, grace_ms);
+    sset_destroy(&names);
+    return error;
 }
 
 /* What "ip netns exec" does, split into what must happen before fork()

@@ -76,9 +76,9 @@ void netns_leave(int saved_fd);
 int netns_sysctl_set(int netns_fd, const char *key, const char *value);
 
 /* Stores in '*pidsp' a malloc'd array (owned by the caller) of the
- * processes whose network namespace is 'name', and their number in
- * '*n_pidsp', like "ip netns pids".  Zombies are no longer in any
- * namespace and are not listed. */
+ * processes other than the caller whose network namespace is 'name', and
+ * their number in '*n_pidsp', like "ip netns pids".  Zombies are no longer
+ * in any namespace and are not listed. */
 int netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp);
 
 /* Terminates every process in namespace 'name' (except the caller): sends
@@ -86,9 +86,14 @@ int netns_list_pids(const char *name, pid_t **pidsp, size_t *n_pidsp);
  * SIGKILL to what is left.  A process left in a namespace keeps it and
  * its devices alive after netns_delete(), so teardown calls this first.
  * Does not reap the caller's own children; they are left as zombies for
- * the caller's waitpid().  Returns 0 once no process is left, EBUSY if
- * some survived SIGKILL for a second (e.g. stuck in the kernel). */
+ * the caller's waitpid().  A namespace that does not exist has nothing to
+ * kill.  Returns 0 once no process is left, EBUSY if some survived
+ * SIGKILL for a second (e.g. stuck in the kernel). */
 int netns_kill_all(const char *name, int grace_ms);
+
+/* The same for every namespace in 'names' at once, with one scan of /proc
+ * per round instead of one per namespace (1000 scans take seconds). */
+int netns_kill_all_set(const struct sset *names, int grace_ms);
 
 /* How netns_spawn() sets up the child.  A null pointer means all
  * defaults (inherit everything). */

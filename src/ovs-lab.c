@@ -189,6 +189,71 @@ cmd_up(int argc, char *argv[])
 }
 
 static int
+cmd_run(int argc, char *argv[])
+{
+    enum { OPT_OVSDB = 256, OPT_NAME, OPT_JSON, OPT_JUNIT, OPT_KEEP };
+    static const struct option long_options[] = {
+        {"ovsdb", required_argument, NULL, OPT_OVSDB},
+        {"name", required_argument, NULL, OPT_NAME},
+        {"json", required_argument, NULL, OPT_JSON},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"keep", no_argument, NULL, OPT_KEEP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const struct command *cmd = find_command("run");
+    struct lab_run_options run = { .keep = false };
+    struct lab_options options;
+    int exit_status;
+    char *error;
+
+    lab_options_init(&options);
+    optind = 1;
+    for (;;) {
+        int c = getopt_long(argc, argv, "+qh", long_options, NULL);
+
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        case OPT_OVSDB:
+            options.ovsdb = optarg;
+            break;
+        case OPT_NAME:
+            options.name = optarg;
+            break;
+        case OPT_JSON:
+            run.json_path = optarg;
+            break;
+        case OPT_JUNIT:
+            run.junit_path = optarg;
+            break;
+        case OPT_KEEP:
+            run.keep = true;
+            break;
+        case 'q':
+            options.quiet = true;
+            break;
+        case 'h':
+            print_command_help(cmd);
+            return 0;
+        default:
+            return usage_error(cmd, "unknown option");
+        }
+    }
+    if (argc - optind != 1) {
+        return usage_error(cmd, "expected exactly one scenario file");
+    }
+    error = lab_run(argv[optind], &options, &run, &exit_status);
+    if (error) {
+        report(error);
+        return exit_status ? exit_status : 1;
+    }
+    return exit_status;
+}
+
+static int
 cmd_down(int argc, char *argv[])
 {
     const struct command *cmd = find_command("down");
@@ -290,6 +355,15 @@ static const struct command commands[] = {
      "The lab's namespaces are named LAB-NODE (see \"ip netns list\").\n"
      "A failed deploy removes everything it created.\n",
      true, cmd_up},
+    {"run", "[OPTIONS] FILE",
+     "Deploy a lab, run its checks, report, tear it down.",
+     "  --name=LAB       lab name (default: the scenario's)\n"
+     "  --keep           leave the lab up after the checks\n"
+     "  --json=FILE      also write the report as JSON\n"
+     "  --junit=FILE     also write the report as JUnit XML (for CI)\n"
+     "Exit status: 0 if every check held, 1 if one failed or the lab\n"
+     "could not be deployed, 2 for a usage error.\n",
+     true, cmd_run},
     {"down", "[OPTIONS] LAB...",
      "Tear down labs: processes, OVS rows, veths, namespaces, files.",
      "Works from the lab's recorded state, or from what is on the system\n"

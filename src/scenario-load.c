@@ -297,7 +297,7 @@ get_duration(struct loader *ld, const yaml_node_t *node, const char *what,
     }
     if (n * unit < min) {
         error_at(ld, node, "duration \"%s\" is too short for %s; use at least "
-                 "%u seconds", s, what, min);
+                 "%u second%s", s, what, min, min == 1 ? "" : "s");
         return false;
     }
     *out = n * unit;
@@ -362,6 +362,7 @@ struct ymap {
     const yaml_node_t *node;
     struct ypair *pairs;
     size_t n;
+    bool valid;                 /* False if 'node' is not a mapping. */
 };
 
 static const yaml_node_t *
@@ -383,11 +384,13 @@ ymap_init(struct loader *ld, const yaml_node_t *node, const char *what,
     map->node = node;
     map->pairs = NULL;
     map->n = 0;
+    map->valid = true;
 
     if (is_null(node)) {
         return true;
     } else if (node->type != YAML_MAPPING_NODE) {
         type_error(ld, node, what, "a mapping (key: value)");
+        map->valid = false;
         return false;
     }
 
@@ -471,13 +474,14 @@ ymap_get(const struct ymap *map, const char *key)
 }
 
 /* Returns the value of required 'key', or reports that it is missing at
- * 'owner' (the node that names the mapping, e.g. its key). */
+ * 'owner' (the node that names the mapping, e.g. its key).  A mapping that
+ * was not a mapping at all has been reported already. */
 static const yaml_node_t *
 ymap_require(struct loader *ld, const struct ymap *map, const char *key,
              const yaml_node_t *owner, const char *what, const char *hint)
 {
     const yaml_node_t *value = ymap_get(map, key);
-    if (!value) {
+    if (!value && map->valid) {
         error_at(ld, owner, "missing key \"%s\" in %s; %s", key, what, hint);
     }
     return value;
@@ -1416,7 +1420,9 @@ load_settings(struct loader *ld, const yaml_node_t *value)
 
 /* ---- Checks. ---- */
 
-/* Parses a ping/tcp destination: an IP literal, NODE or NODE.INTERFACE. */
+/* Parses a ping/tcp destination: an IP literal, NODE or NODE.INTERFACE.
+ * Text with a ':', or made of digits and dots only, is meant as an
+ * address. */
 static void
 load_target(struct loader *ld, const yaml_node_t *node,
             struct scenario_target *target)
@@ -1426,11 +1432,9 @@ load_target(struct loader *ld, const yaml_node_t *node,
     }
 
     const char *text = target->ref.text;
-    struct in6_addr ip6;
-    struct in_addr ip4;
     target->addr.family = AF_UNSPEC;
-    if (inet_pton(AF_INET, text, &ip4) == 1 || strchr(text, ':')
-        || inet_pton(AF_INET6, text, &ip6) == 1) {
+    if (strchr(text, ':')
+        || (strchr(text, '.') && !text[strspn(text, "0123456789.")])) {
         target->is_addr = true;
         get_addr(ld, node, "to", SCENARIO_ADDR_PLAIN, &target->addr);
     }
@@ -1788,6 +1792,74 @@ report_parser_error(const yaml_parser_t *parser, const char *text,
     ds_destroy(&msg);
 }
 
+/* A document is a graph: aliases let one node appear in several places, or
+ * even inside itself.  The loader walks the document as a tree, so refuse
+ * recursive aliases and documents that aliases blow up beyond any sensible
+ * scenario size ("billion laughs"). */
+#define MAX_EXPANDED_NODES 100000
+
+static size_t
+expanded_size(yaml_document_t *doc, int id, uint8_t *state, size_t *sizes,
+              struct scenario_errors *errors)
+{
+    const yaml_node_t *node = yaml_document_get_node(doc, id);
+    size_t i = id - 1;
+
+    if (state[i] == 2) {
+        return sizes[i];
+    } else if (state[i] == 1) {
+        scenario_errors_add(errors, loc_of(node), "an alias refers to a node "
+                            "that contains it; scenarios cannot be "
+                            "recursive, remove that alias");
+        return SIZE_MAX;
+    }
+
+    state[i] = 1;
+    size_t size = 1;
+    if (node->type == YAML_SEQUENCE_NODE) {
+        for (yaml_node_item_t *item = node->data.sequence.items.start;
+             item < node->data.sequence.items.top && size != SIZE_MAX;
+             item++) {
+            size_t n = expanded_size(doc, *item, state, sizes, errors);
+            size = n > MAX_EXPANDED_NODES ? SIZE_MAX : size + n;
+        }
+    } else if (node->type == YAML_MAPPING_NODE) {
+        for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
+             pair < node->data.mapping.pairs.top && size != SIZE_MAX;
+             pair++) {
+            size_t k = expanded_size(doc, pair->key, state, sizes, errors);
+            size_t v = (k == SIZE_MAX ? SIZE_MAX
+                        : expanded_size(doc, pair->value, state, sizes,
+                                        errors));
+            size = (k > MAX_EXPANDED_NODES || v > MAX_EXPANDED_NODES
+                    ? SIZE_MAX : size + k + v);
+        }
+    }
+    state[i] = 2;
+    sizes[i] = size;
+    return size;
+}
+
+static bool
+check_document_size(yaml_document_t *doc, struct scenario_errors *errors)
+{
+    size_t n = doc->nodes.top - doc->nodes.start;
+    uint8_t *state = xzalloc(n + 1);
+    size_t *sizes = xmalloc(n * sizeof *sizes + 1);
+    size_t errors_before = errors->n;
+
+    size_t size = expanded_size(doc, 1, state, sizes, errors);
+    if (size > MAX_EXPANDED_NODES && errors->n == errors_before) {
+        scenario_errors_add(errors, loc_of(yaml_document_get_root_node(doc)),
+                            "aliases expand this document to more than %d "
+                            "YAML nodes; write the scenario without "
+                            "nested aliases", MAX_EXPANDED_NODES);
+    }
+    free(state);
+    free(sizes);
+    return errors->n == errors_before;
+}
+
 struct scenario *
 scenario_from_yaml(const char *text, size_t length, const char *file_name,
                    struct scenario_errors *errors)
@@ -1816,7 +1888,7 @@ scenario_from_yaml(const char *text, size_t length, const char *file_name,
                             "keys such as lab, switches, nodes, checks",
                             root->type == YAML_SEQUENCE_NODE ? "a list"
                             : "a scalar");
-    } else {
+    } else if (check_document_size(&doc, errors)) {
         struct loader ld = { .doc = &doc, .errors = errors };
 
         s = xzalloc(sizeof *s);

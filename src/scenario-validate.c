@@ -465,17 +465,15 @@ validate_dhcp_segments(struct validator *v)
                 resolve_fixed(v, pool, fixed);
                 for (size_t m = 0; m < k; m++) {
                     const struct scenario_dhcp_fixed *other = &pool->fixed[m];
+                    /* Repeated addresses are reported with the other
+                     * addresses of the segment. */
                     if (fixed->iface && fixed->iface == other->iface) {
                         error_at(v, fixed->loc, "second fixed lease for %s.%s "
                                  "(first at %d:%d); give each client one "
                                  "fixed address", fixed->iface->node->name,
                                  fixed->iface->name, other->loc.line,
                                  other->loc.column);
-                    } else if (same_ip(&fixed->addr, &other->addr)) {
-                        error_at(v, fixed->addr.loc, "fixed address %s is "
-                                 "also given at %d:%d; each fixed lease needs "
-                                 "its own address", fixed->addr.text,
-                                 other->loc.line, other->loc.column);
+                        break;
                     }
                 }
             }
@@ -503,11 +501,12 @@ add_use(struct addr_use **uses, size_t *n, size_t *allocated,
     (*uses)[(*n)++] = (struct addr_use) { addr, seg };
 }
 
-/* Reports each address in 'uses' that repeats an earlier one ('same_seg':
- * on the same segment, else on different ones), at the later position. */
+/* Reports each address in 'uses' that repeats an earlier one, at the later
+ * position: on the same segment ('same_seg'), or else on different segments
+ * (the host's addresses). */
 static void
 report_duplicates(struct validator *v, const struct addr_use *uses, size_t n,
-                  bool same_seg, const char *where_fmt)
+                  bool same_seg)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++) {
@@ -521,11 +520,17 @@ report_duplicates(struct validator *v, const struct addr_use *uses, size_t n,
                 later = b->addr;
                 first = a->addr;
             }
-            char *where = xasprintf(where_fmt, a->seg->name);
-            error_at(v, later->loc, "address %s is used twice %s (also at "
-                     "%d:%d); every address there must be unique",
-                     later->text, where, first->loc.line, first->loc.column);
-            free(where);
+            if (same_seg) {
+                error_at(v, later->loc, "address %s is used twice on %s (also "
+                         "at %d:%d); every address on a segment must be "
+                         "unique", later->text, a->seg->name,
+                         first->loc.line, first->loc.column);
+            } else {
+                error_at(v, later->loc, "address %s is used twice on the host "
+                         "(also at %d:%d); the host is one namespace, give "
+                         "each of its addresses once", later->text,
+                         first->loc.line, first->loc.column);
+            }
             break;
         }
     }
@@ -566,14 +571,13 @@ validate_segment_addresses(struct validator *v)
         for (size_t j = 0; pool && j < pool->n_fixed; j++) {
             add_use(&uses, &n, &allocated, &pool->fixed[j].addr, seg);
         }
-        report_duplicates(v, uses, n, true, "on %s");
+        report_duplicates(v, uses, n, true);
         free(uses);
     }
 
     /* The host is one namespace: its addresses on different segments
      * (gateways, host links) must differ too. */
-    report_duplicates(v, host, n_host, false, "on the host (%s and another "
-                      "segment)");
+    report_duplicates(v, host, n_host, false);
     free(host);
 }
 

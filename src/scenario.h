@@ -469,12 +469,21 @@ struct scenario_errors {
     size_t n, allocated;
 };
 
+/* Initializes an empty list / frees its contents (accepts NULL). */
 void scenario_errors_init(struct scenario_errors *);
 void scenario_errors_destroy(struct scenario_errors *);
+
+/* Appends an error at 'loc'; the message should read "what is wrong; what
+ * is allowed or what to do". */
 void scenario_errors_add(struct scenario_errors *, struct scenario_loc,
                          const char *format, ...)
     OVS_PRINTF_FORMAT(3, 4);
+
+/* Sorts by position (stable). */
 void scenario_errors_sort(struct scenario_errors *);
+
+/* Returns a malloc'd string with one "FILE:LINE:COLUMN: error: MSG\n" line
+ * per error ("FILE: error: MSG\n" for an error without a position). */
 char *scenario_errors_to_string(const struct scenario_errors *);
 
 /* ---- Loading. ---- */

@@ -12,7 +12,7 @@
  * test creates.
  *
  * OVS_LAB_TEST_SCALE=N sets how many namespaces the scale test builds
- * (default 100); it prints how long deploy and teardown took.
+ * (default 200); it prints how long deploy and teardown took.
  */
 
 #include <config.h>
@@ -67,17 +67,27 @@ run(int *statusp, const char *format, ...)
     FILE *stream;
     int status;
 
+    ds_put_cstr(&cmd, "( ");
     va_start(args, format);
     ds_put_format_valist(&cmd, format, args);
     va_end(args);
-    ds_put_cstr(&cmd, " 2>&1");
+    ds_put_cstr(&cmd, " ) 2>&1");
 
-    stream = popen(ds_cstr(&cmd), "r");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(stream);
-    for (int c; (c = getc(stream)) != EOF; ) {
-        ds_put_char(&out, c);
+    /* iproute2 warns, and may show a partial list, when devices come or
+     * go during its dump (the kernel destroys those of deleted namespaces
+     * in the background): ask again. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        ds_clear(&out);
+        stream = popen(ds_cstr(&cmd), "r");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(stream);
+        for (int c; (c = getc(stream)) != EOF; ) {
+            ds_put_char(&out, c);
+        }
+        status = pclose(stream);
+        if (!strstr(ds_cstr(&out), "Dump was interrupted")) {
+            break;
+        }
     }
-    status = pclose(stream);
     if (statusp) {
         *statusp = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
@@ -124,11 +134,12 @@ cleanup(void)
     }
     cleaning = true;
     netns_list(&names);
-    SSET_FOR_EACH (name, &names) {
-        if (has_prefix(name)) {
-            netns_kill_all(name, 500);
+    SSET_FOR_EACH_SAFE (name, &names) {
+        if (!has_prefix(name)) {
+            sset_delete(&names, SSET_NODE_FROM_NAME(name));
         }
     }
+    netns_kill_all_set(&names, 500);
     /* Host ends first: deleting one also deletes its namespace end. */
     if (!rtnl_sock_open(-1, &sock)) {
         struct rtnl_batch *b = rtnl_batch_create();
@@ -146,9 +157,7 @@ cleanup(void)
         rtnl_sock_close(sock);
     }
     SSET_FOR_EACH (name, &names) {
-        if (has_prefix(name)) {
-            netns_delete(name);
-        }
+        netns_delete(name);
     }
     if (etc_dir[0]) {
         char *hosts = xasprintf("%s/hosts", etc_dir);
@@ -284,7 +293,6 @@ test_build_topology(void)
     veth.peer.netns_fd = fd_b;
     veth.peer.mtu = 1400;
     veth.peer.mac = b_mac;
-    veth.peer.up = true;
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), 0);
 
     rtnl_veth_init(&veth);
@@ -293,7 +301,6 @@ test_build_topology(void)
     veth.end.up = true;
     veth.peer.name = host_a;
     veth.peer.netns_fd = fd_host;
-    veth.peer.up = true;
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), 0);
 
     addr = ip4("10.250.0.1");
@@ -312,6 +319,7 @@ test_build_topology(void)
     b = rtnl_batch_create();
     rtnl_batch_set_context(b, "node %s", ns_b);
     rtnl_link_set_up(b, 1, "lo", true);
+    rtnl_link_set_up(b, 2, "eth0", true);
     addr = ip4("10.250.0.2");
     rtnl_addr_add(b, 2, &addr, 24);
     addr = ip6("fd00:250::2");
@@ -330,19 +338,32 @@ test_build_topology(void)
     run_batch(sock_b, b);
     rtnl_batch_destroy(b);
 
-    /* From the host: host end here, peer created directly in B. */
+    /* From the host: host_a up; host_b created here, its peer directly
+     * in B; and a pair with neither end here: A's eth2 <-> B's eth2. */
     b = rtnl_batch_create();
+    rtnl_link_set_up(b, 0, host_a, true);
     rtnl_veth_init(&veth);
     veth.end.name = host_b;
+    veth.end.up = true;
     veth.peer.name = "eth1";
     veth.peer.netns_fd = fd_b;
-    veth.peer.up = true;
     rtnl_link_add_veth(b, &veth);
-    rtnl_link_set_up(b, 0, host_b, true);
+    rtnl_veth_init(&veth);
+    veth.end.name = "eth2";
+    veth.end.netns_fd = fd_a;
+    veth.peer.name = "eth2";
+    veth.peer.netns_fd = fd_b;
+    rtnl_link_add_veth(b, &veth);
     run_batch(sock_host, b);
     rtnl_batch_destroy(b);
 
-    printf("(3 batches: %lld ms) ", time_msec() - start);
+    /* B's eth1, by name: its ifindex was not chosen. */
+    b = rtnl_batch_create();
+    rtnl_link_set_up(b, 0, "eth1", true);
+    run_batch(sock_b, b);
+    rtnl_batch_destroy(b);
+
+    printf("(4 batches: %lld ms) ", time_msec() - start);
 
     rtnl_sock_close(sock_a);
     rtnl_sock_close(sock_b);
@@ -373,11 +394,22 @@ test_build_topology(void)
     cmd = xasprintf("ip -o link show %s", host_b);
     assert_output(cmd, "state UP", true);
     free(cmd);
+    cmd = xasprintf("ip -n %s -o link show eth2", ns_a);
+    assert_output(cmd, "eth2@", true);
+    assert_output(cmd, ns_b, true);      /* link-netns: peer in B */
+    free(cmd);
+    cmd = xasprintf("ip -n %s -o link show eth2", ns_b);
+    assert_output(cmd, "eth2@", true);
+    free(cmd);
+    assert_output("ip -o link show eth2", "does not exist", true);
 
     cmd = xasprintf("ip -n %s -o addr show dev eth0", ns_a);
     assert_output(cmd, "inet 10.250.0.1/24 brd 10.250.0.255", true);
     assert_output(cmd, "inet6 fd00:250::1/64", true);
-    assert_output(cmd, "tentative", false);
+    free(cmd);
+    /* No duplicate address detection holding the address back. */
+    cmd = xasprintf("ip -n %s -o addr show dev eth0 tentative", ns_a);
+    assert_output(cmd, "fd00:250::1", false);
     free(cmd);
     cmd = xasprintf("ip -n %s -o addr show dev lo", ns_a);
     assert_output(cmd, "inet 10.251.0.1/32", true);
@@ -672,7 +704,7 @@ test_spawn_environment(void)
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
 
     out = run(NULL, "cat '%s'", out_path);
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "eth0\neth1\nlo\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "eth0\neth1\neth2\nlo\n"));
     CU_ASSERT_PTR_NULL(strstr(out, host_a));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "olt-test-host"));
     free(out);
@@ -703,6 +735,54 @@ test_spawn_environment(void)
     CU_ASSERT_PTR_NOT_NULL(error);
     free(error);
     free(out_path);
+}
+
+/* Runs netns_exec(ns_a, 'argv') in a child process; returns its exit
+ * status, or 100 + n if netns_exec() returned an error containing
+ * 'expected_error' (n = 0) or another one (n = 1). */
+static int
+run_netns_exec(char *argv[], const char *expected_error)
+{
+    int status;
+    pid_t pid;
+
+    fflush(stdout);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (!pid) {
+        char *error = netns_exec(ns_a, argv);
+        _exit(error && expected_error && strstr(error, expected_error)
+              ? 100 : 101);
+    }
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void
+test_exec(void)
+{
+    char *script = xasprintf("ls /sys/class/net > %s/exec.out; "
+                             "readlink /proc/self/ns/net >> %s/exec.out",
+                             tmp_dir, tmp_dir);
+    char *sh[] = { "sh", "-c", script, NULL };
+    char *missing[] = { "no-such-program-olt", NULL };
+    char *out, *expected;
+
+    CU_ASSERT_EQUAL(run_netns_exec(sh, NULL), 0);
+    out = run(NULL, "cat %s/exec.out", tmp_dir);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "eth0\neth1\neth2\nlo\n"));
+    free(out);
+    /* The same namespace "ip netns exec" enters. */
+    expected = run(NULL, "ip netns exec %s readlink /proc/self/ns/net",
+                   ns_a);
+    out = run(NULL, "tail -n 1 %s/exec.out", tmp_dir);
+    CU_ASSERT_STRING_EQUAL(out, expected);
+    free(out);
+    free(expected);
+
+    CU_ASSERT_EQUAL(run_netns_exec(missing, "cannot execute "
+                                   "no-such-program-olt"), 100);
+    free(script);
 }
 
 /* Errors in a batch map back to the request that caused them; the
@@ -793,10 +873,11 @@ test_link_list(void)
     open_ns(ns_a, &fd);
     CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(fd, &sock), 0);
     CU_ASSERT_EQUAL(rtnl_link_list(sock, &links), 0);
-    CU_ASSERT_EQUAL(simap_count(&links), 3);
+    CU_ASSERT_EQUAL(simap_count(&links), 4);
     CU_ASSERT_EQUAL(simap_get(&links, "lo"), 1);
     CU_ASSERT_EQUAL(simap_get(&links, "eth0"), 2);
     CU_ASSERT_EQUAL(simap_get(&links, "eth1"), 3);
+    CU_ASSERT(simap_get(&links, "eth2") > 3);
     rtnl_sock_close(sock);
     close(fd);
     simap_destroy(&links);
@@ -903,9 +984,10 @@ static void
 test_scale(void)
 {
     const char *env = getenv("OVS_LAB_TEST_SCALE");
-    int n = env ? atoi(env) : 100;
+    int n = env ? atoi(env) : 200;     /* > 128: several sendmsg()s. */
     long long int t0, t_ns, t_nl, t_down;
     struct rtnl_sock *host_sock;
+    const char *name;
     struct rtnl_batch *b;
     char *out;
     int fd_host;
@@ -940,7 +1022,6 @@ test_scale(void)
         veth.end.up = true;
         veth.peer.name = host_name;
         veth.peer.netns_fd = fd_host;
-        veth.peer.up = true;
         rtnl_link_add_veth(b, &veth);
         addr = in6_addr_mapped_ipv4(htonl(0x0a000000 + (i << 8) + 1));
         rtnl_addr_add(b, 2, &addr, 24);
@@ -960,9 +1041,21 @@ test_scale(void)
         free(name);
         free(host_name);
     }
+
+    /* All host ends up, in one batch. */
+    CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(-1, &host_sock), 0);
+    rtnl_batch_clear(b);
+    rtnl_batch_set_context(b, "host");
+    for (int i = 0; i < n; i++) {
+        char *host_name = xasprintf("%s%d", prefix, i);
+        rtnl_link_set_up(b, 0, host_name, true);
+        free(host_name);
+    }
+    run_batch(host_sock, b);
     t_nl = time_msec();
 
-    out = run(NULL, "ip -o link show | grep -c ' %s[0-9]*@'", prefix);
+    out = run(NULL, "ip -o link show | grep ' %s[0-9]*@' | grep -c 'state UP'",
+              prefix);
     CU_ASSERT_EQUAL(atoi(out), n);
     free(out);
     out = run(NULL, "ip netns list | grep -c '^%ss'", prefix);
@@ -977,23 +1070,33 @@ test_scale(void)
         free(cmd);
     }
 
-    /* Teardown: all host ends in one batch, then the names. */
+    /* Teardown the fast way: kill, delete the namespaces, wait for the
+     * kernel to destroy their devices and with them the host ends. */
     t_down = time_msec();
-    CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(-1, &host_sock), 0);
-    rtnl_batch_clear(b);
-    rtnl_batch_set_context(b, "teardown");
-    for (int i = 0; i < n; i++) {
-        char *host_name = xasprintf("%s%d", prefix, i);
-        rtnl_link_del(b, 0, host_name);
-        free(host_name);
+    {
+        struct sset names = SSET_INITIALIZER(&names);
+        for (int i = 0; i < n; i++) {
+            sset_add_and_free(&names, xasprintf("%ss%d", prefix, i));
+        }
+        CU_ASSERT_EQUAL(netns_kill_all_set(&names, 1000), 0);
+        SSET_FOR_EACH (name, &names) {
+            CU_ASSERT_EQUAL(netns_delete(name), 0);
+        }
+        sset_destroy(&names);
     }
-    run_batch(host_sock, b);
+    {
+        struct sset host_names = SSET_INITIALIZER(&host_names);
+        for (int i = 0; i < n; i++) {
+            sset_add_and_free(&host_names, xasprintf("%s%d", prefix, i));
+        }
+        int error = rtnl_link_wait_gone(host_sock, &host_names, 10000);
+        if (error) {
+            printf("\n  waiting for host ends: %s\n", ovs_strerror(error));
+        }
+        CU_ASSERT_EQUAL(error, 0);
+        sset_destroy(&host_names);
+    }
     rtnl_sock_close(host_sock);
-    for (int i = 0; i < n; i++) {
-        char *name = xasprintf("%ss%d", prefix, i);
-        CU_ASSERT_EQUAL(netns_delete(name), 0);
-        free(name);
-    }
     rtnl_batch_destroy(b);
     close(fd_host);
 
@@ -1020,6 +1123,7 @@ main(int argc, char *argv[])
         { "sysctl per namespace", test_sysctl },
         { "tcp across (spawned listener)", test_tcp },
         { "spawn: /sys, /etc/netns, errors", test_spawn_environment },
+        { "exec in a namespace", test_exec },
         { "batch errors map to requests", test_batch_errors },
         { "link list", test_link_list },
         { "kill all processes in a namespace", test_kill_all },

@@ -138,7 +138,6 @@ test_veth_full(void)
     veth.peer.netns_fd = 42;
     veth.peer.mtu = 9000;
     veth.peer.mac = mac2;
-    veth.peer.up = true;
     CU_ASSERT_EQUAL_FATAL(rtnl_link_add_veth(b, &veth), 0);
     CU_ASSERT_EQUAL_FATAL(rtnl_batch_count(b), 1);
     CU_ASSERT_STRING_EQUAL(rtnl_batch_desc(b, 0),
@@ -171,8 +170,8 @@ test_veth_full(void)
     CU_ASSERT_FATAL(mnl_attr_get_payload_len(peer) > sizeof *peer_ifi);
     peer_ifi = mnl_attr_get_payload(peer);
     CU_ASSERT_EQUAL(peer_ifi->ifi_index, 7);
-    CU_ASSERT_EQUAL(peer_ifi->ifi_flags, IFF_UP);
-    CU_ASSERT_EQUAL(peer_ifi->ifi_change, IFF_UP);
+    CU_ASSERT_EQUAL(peer_ifi->ifi_flags, 0);
+    CU_ASSERT_EQUAL(peer_ifi->ifi_change, 0);
     memset(peer_tb, 0, sizeof peer_tb);
     CU_ASSERT_EQUAL(mnl_attr_parse_payload(
                         (const char *) peer_ifi + MNL_ALIGN(sizeof *peer_ifi),
@@ -238,7 +237,11 @@ test_veth_invalid(void)
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), EINVAL);
     veth.end.ifindex = -1;
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), EINVAL);
+    /* A veth peer cannot go up before the pair is linked (ENOTCONN). */
     veth.end.ifindex = 4;
+    veth.peer.up = true;
+    CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), EINVAL);
+    veth.peer.up = false;
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), 0);
 
     /* Failed builds add nothing, but stick: the batch is not sent.

@@ -339,6 +339,34 @@ test_two_vlan_dhcp_model(void)
 }
 
 static void
+test_seed003_model(void)
+{
+    struct scenario *s = load_scenario("seed003-services.yaml");
+
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL_FATAL(s->n_nodes, 3);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        /* The aliased resolv.conf is the same text everywhere. */
+        CU_ASSERT_EQUAL_FATAL(node->n_files, 2);
+        CU_ASSERT_STRING_EQUAL(node->files[0].name, "resolv.conf");
+        CU_ASSERT_STRING_EQUAL(node->files[0].content,
+                               "nameserver 10.0.3.53\nsearch lab.test\n");
+        CU_ASSERT_FALSE(node->files[0].generate_hosts);
+        CU_ASSERT_STRING_EQUAL(node->files[1].name, "hosts");
+        CU_ASSERT_PTR_NULL(node->files[1].content);
+        CU_ASSERT(node->files[1].generate_hosts);
+        CU_ASSERT_EQUAL(node->n_starts, 1);
+        CU_ASSERT_EQUAL(node->starts[0].wait_port, 8000);
+    }
+    CU_ASSERT_EQUAL(s->checks[4].kind, SCENARIO_CHECK_EXEC);
+    CU_ASSERT_STRING_EQUAL(s->checks[4].exec.output,
+                           "nameserver 10\\.0\\.3\\.53");
+    scenario_destroy(s);
+}
+
+static void
 test_seed004_model(void)
 {
     struct scenario *s = load_scenario("seed004-host-veth.yaml");
@@ -615,21 +643,22 @@ test_segments_same_subnet_different_vlans(void)
 {
     /* The same address on two segments is fine; on one it is not. */
     struct scenario *s = load_text(
-        "switches: {sw: {}}\n"
+        "switches: {s: {}}\n"
         "nodes:\n"
-        "  a: {interfaces: {e: {switch: sw, vlan: 1, address: 10.0.0.1/24}}}\n"
-        "  b: {interfaces: {e: {switch: sw, vlan: 2, address: 10.0.0.1/24}}}\n");
+        "  a: {interfaces: {e: {switch: s, vlan: 1, address: 10.0.0.1/8}}}\n"
+        "  b: {interfaces: {e: {switch: s, vlan: 2, address: 10.0.0.1/8}}}\n");
     CU_ASSERT_PTR_NOT_NULL(s);
     scenario_destroy(s);
 
     char *error = load_text_error(
-        "switches: {sw: {}}\n"
+        "switches: {s: {}}\n"
         "nodes:\n"
-        "  a: {interfaces: {e: {switch: sw, vlan: 1, address: 10.0.0.1/24}}}\n"
-        "  b: {interfaces: {e: {switch: sw, vlan: 1, address: 10.0.0.1/25}}}\n");
-    CU_ASSERT_STRING_EQUAL(error, "bad.yaml:4:54: error: address 10.0.0.1/25 "
-                           "is used twice on switch sw VLAN 1 (also at "
-                           "3:54); every address there must be unique\n");
+        "  a: {interfaces: {e: {switch: s, vlan: 1, address: 10.0.0.1/8}}}\n"
+        "  b: {interfaces: {e: {switch: s, vlan: 1, address: 10.0.0.1/9}}}\n");
+    CU_ASSERT_STRING_EQUAL(error, "bad.yaml:4:53: error: address 10.0.0.1/9 "
+                           "is used twice on switch s VLAN 1 (also at "
+                           "3:53); every address on a segment must be "
+                           "unique\n");
     free(error);
 }
 
@@ -855,6 +884,7 @@ main(void)
         { "seed001 model", test_seed001_model },
         { "seed002 bridge/NAT model", test_seed002_nat_model },
         { "two-vlan-dhcp model", test_two_vlan_dhcp_model },
+        { "seed003 model", test_seed003_model },
         { "seed004 model", test_seed004_model },
         { "invalid corpus reports the expected errors",
           test_invalid_corpus },

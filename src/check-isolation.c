@@ -1,0 +1,215 @@
+/*
+ * The isolation check: for every ordered pair (a, b) of its nodes, a must
+ * reach b if and only if they share an L2 segment.
+ *
+ * A pair that shares a segment is probed with ICMP at b's address on that
+ * segment; a pair that does not is probed at every address of b, and none
+ * may answer.  All pairs' probes run at once, so the whole matrix takes
+ * about one timeout.
+ */
+#include <config.h>
+#include "check-private.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+/* Wrong pairs named in the check's observed text; the details have all. */
+#define ISOLATION_MAX_LISTED 5
+
+struct isolation_pair {
+    const struct scenario_node *a, *b;
+    const struct scenario_segment *segment; /* Shared: expect reachable. */
+    bool no_address;            /* Shared segment, but b has no address
+                                 * there to probe. */
+    struct check_addrs targets; /* Addresses of b probed. */
+    size_t first_probe;         /* Index of the probe of targets[0]. */
+};
+
+struct check_isolation {
+    const struct check_env *env;
+    const struct scenario_check *check;
+    struct isolation_pair *pairs;
+    size_t n_pairs;
+};
+
+static void
+plan_pair(struct check_isolation *iso, struct isolation_pair *pair,
+          struct check_prober *prober)
+{
+    const struct check_env *env = iso->env;
+    const struct scenario_iface *a_iface, *b_iface;
+    size_t start = 0;
+
+    check_addrs_init(&pair->targets);
+    pair->segment = check_shared_segment(env->scenario, pair->a, pair->b,
+                                         &start, &a_iface, &b_iface);
+    if (pair->segment) {
+        const struct scenario_segment *seg;
+        struct check_addr addr;
+
+        if (check_pick_target(env, pair->a, pair->b, NULL, &addr, &seg)
+            && seg) {
+            pair->segment = seg;
+            check_addrs_add(&pair->targets, &addr);
+        } else {
+            pair->no_address = true;
+        }
+    } else {
+        check_node_addrs(env, pair->b, &pair->targets);
+    }
+
+    pair->first_probe = SIZE_MAX;
+    for (size_t i = 0; i < pair->targets.n; i++) {
+        size_t idx = check_prober_add(prober, CHECK_PROBE_ICMP,
+                                      check_netns_name(env, pair->a),
+                                      &pair->targets.addrs[i], 0,
+                                      iso->check->timeout * 1000);
+        if (!i) {
+            pair->first_probe = idx;
+        }
+    }
+}
+
+struct check_isolation *
+check_isolation_plan(const struct check_env *env,
+                     const struct scenario_check *check,
+                     struct check_prober *prober)
+{
+    const struct scenario_check_isolation *c = &check->isolation;
+    struct check_isolation *iso = xzalloc(sizeof *iso);
+
+    iso->env = env;
+    iso->check = check;
+    if (c->n_nodes > 1) {
+        iso->pairs = xcalloc(c->n_nodes * (c->n_nodes - 1),
+                             sizeof *iso->pairs);
+    }
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        for (size_t j = 0; j < c->n_nodes; j++) {
+            if (i != j) {
+                struct isolation_pair *pair = &iso->pairs[iso->n_pairs++];
+
+                pair->a = c->nodes[i];
+                pair->b = c->nodes[j];
+                plan_pair(iso, pair, prober);
+            }
+        }
+    }
+    return iso;
+}
+
+/* Appends the addresses in 'addrs' to 's', separated by ", ". */
+static void
+put_addrs(struct ds *s, const struct check_addrs *addrs)
+{
+    for (size_t i = 0; i < addrs->n; i++) {
+        char buf[CHECK_ADDR_STRLEN];
+
+        ds_put_format(s, "%s%s", i ? ", " : "",
+                      check_addr_format(&addrs->addrs[i], buf));
+    }
+}
+
+/* Fills 'detail' for 'pair' and returns whether b was reached. */
+static bool
+finish_pair(const struct check_isolation *iso,
+            const struct isolation_pair *pair,
+            const struct check_prober *prober, struct check_detail *detail)
+{
+    const struct check_probe_result *reply = NULL;
+    bool all_unroutable = pair->targets.n > 0;
+    struct ds observed = DS_EMPTY_INITIALIZER;
+
+    detail->duration_ms = 0;
+    for (size_t i = 0; i < pair->targets.n; i++) {
+        const struct check_probe_result *r
+            = check_prober_result(prober, pair->first_probe + i);
+
+        detail->duration_ms = MAX(detail->duration_ms, r->elapsed_ms);
+        if (r->reached && !reply) {
+            char buf[CHECK_ADDR_STRLEN];
+
+            reply = r;
+            ds_put_format(&observed, "reply from %s in %.1f ms",
+                          check_addr_format(&pair->targets.addrs[i], buf),
+                          r->rtt_us / 1000.0);
+        }
+        all_unroutable = all_unroutable && r->error == ENETUNREACH;
+    }
+
+    detail->name = xasprintf("%s -> %s", pair->a->name, pair->b->name);
+    detail->expected = (pair->segment
+                        ? xasprintf("reachable (%s)", pair->segment->name)
+                        : xstrdup("isolated"));
+    if (pair->no_address) {
+        ds_put_format(&observed, "%s has no address on %s to probe",
+                      pair->b->name, pair->segment->name);
+    } else if (!reply && !pair->targets.n) {
+        ds_put_format(&observed, "%s has no address", pair->b->name);
+    } else if (!reply && all_unroutable) {
+        ds_put_cstr(&observed, "no route to ");
+        put_addrs(&observed, &pair->targets);
+    } else if (!reply) {
+        ds_put_cstr(&observed, "no reply from ");
+        put_addrs(&observed, &pair->targets);
+        ds_put_format(&observed, " within %u s", iso->check->timeout);
+    }
+    detail->observed = ds_steal_cstr(&observed);
+    detail->passed = !pair->no_address && (reply != NULL) == !!pair->segment;
+    return reply != NULL;
+}
+
+void
+check_isolation_finish(struct check_isolation *iso,
+                       const struct check_prober *prober,
+                       struct check_result *result)
+{
+    struct ds observed = DS_EMPTY_INITIALIZER;
+    size_t n_reachable = 0, n_wrong = 0;
+
+    result->details = xcalloc(MAX(iso->n_pairs, 1), sizeof *result->details);
+    result->n_details = iso->n_pairs;
+    for (size_t i = 0; i < iso->n_pairs; i++) {
+        const struct isolation_pair *pair = &iso->pairs[i];
+        struct check_detail *detail = &result->details[i];
+        bool reached = finish_pair(iso, pair, prober, detail);
+
+        n_reachable += pair->segment != NULL;
+        result->duration_ms = MAX(result->duration_ms, detail->duration_ms);
+        if (detail->passed) {
+            continue;
+        }
+        if (++n_wrong <= ISOLATION_MAX_LISTED) {
+            ds_put_format(&observed, "%s%s %s", n_wrong > 1 ? ", " : "",
+                          detail->name,
+                          pair->no_address ? "not probed (no address)"
+                          : reached ? "reached" : "not reached");
+        }
+    }
+
+    result->expected = xasprintf("%"PRIuSIZE" pairs: %"PRIuSIZE" reachable, "
+                                 "%"PRIuSIZE" isolated", iso->n_pairs,
+                                 n_reachable, iso->n_pairs - n_reachable);
+    if (n_wrong > ISOLATION_MAX_LISTED) {
+        ds_put_format(&observed, ", ...");
+    }
+    if (n_wrong) {
+        result->observed = xasprintf("%"PRIuSIZE" of %"PRIuSIZE" pairs "
+                                     "wrong: %s", n_wrong, iso->n_pairs,
+                                     ds_cstr(&observed));
+    } else {
+        result->observed = xasprintf("all %"PRIuSIZE" pairs as expected",
+                                     iso->n_pairs);
+    }
+    result->passed = !n_wrong;
+    ds_destroy(&observed);
+
+    for (size_t i = 0; i < iso->n_pairs; i++) {
+        check_addrs_destroy(&iso->pairs[i].targets);
+    }
+    free(iso->pairs);
+    free(iso);
+}

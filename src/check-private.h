@@ -1,0 +1,200 @@
+/*
+ * Internals of the check module, shared by its files:
+ *
+ *   check.c           results, the run loop, one result per check;
+ *   check-addr.c      which address of a node a check probes;
+ *   check-isolation.c the isolation matrix;
+ *   check-probe.c     ICMP echo and TCP connect probes;
+ *   check-exec.c      commands run in nodes.
+ *
+ * Probes and exec jobs follow the same pattern: add them all, then call
+ * *_wait() to register descriptors and timers in a check_pollset, block in
+ * check_pollset_block(), call *_run() to act on what happened, and repeat
+ * until *_done().  So everything runs at once in one poll() loop.
+ */
+#ifndef CHECK_PRIVATE_H
+#define CHECK_PRIVATE_H 1
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "check.h"
+
+/* ---- One round of poll() (check.c). ---- */
+
+struct check_pollset {
+    struct pollfd *fds;
+    size_t n, allocated;
+    long long int wake_ms;      /* Earliest timer (time_msec()), or
+                                 * LLONG_MAX if none. */
+};
+
+void check_pollset_init(struct check_pollset *);
+void check_pollset_destroy(struct check_pollset *);
+
+/* Forgets the descriptors and timer of the previous round. */
+void check_pollset_clear(struct check_pollset *);
+
+/* Waits for 'events' on 'fd'; returns the index to pass to
+ * check_pollset_revents() after check_pollset_block(). */
+size_t check_pollset_add(struct check_pollset *, int fd, short events);
+
+/* Wakes up no later than 'when' (time_msec()). */
+void check_pollset_wake_at(struct check_pollset *, long long int when);
+
+/* Blocks until a descriptor is ready or the timer expires. */
+void check_pollset_block(struct check_pollset *);
+
+short check_pollset_revents(const struct check_pollset *, size_t idx);
+
+/* ---- Addresses (check-addr.c). ---- */
+
+/* An IPv4 (IPv4-mapped) or IPv6 address. */
+struct check_addr {
+    int family;
+    struct in6_addr ip;
+};
+
+struct check_addrs {
+    struct check_addr *addrs;
+    size_t n, allocated;
+};
+
+void check_addrs_init(struct check_addrs *);
+void check_addrs_destroy(struct check_addrs *);
+void check_addrs_add(struct check_addrs *, const struct check_addr *);
+
+/* Appends the addresses of 'iface': its static addresses in file order,
+ * then its DHCP lease, if it obtained one. */
+void check_iface_addrs(const struct check_env *,
+                       const struct scenario_iface *, struct check_addrs *);
+
+/* Appends the addresses of every interface of 'node', in interface
+ * order. */
+void check_node_addrs(const struct check_env *, const struct scenario_node *,
+                      struct check_addrs *);
+
+/* The first segment (in scenario order, from index '*start' on) that has
+ * an interface of 'a' and one of 'b' as members, or NULL.  Stores those
+ * interfaces in '*a_ifacep' and '*b_ifacep', and in '*start' the index to
+ * continue from. */
+const struct scenario_segment *check_shared_segment(
+    const struct scenario *, const struct scenario_node *a,
+    const struct scenario_node *b, size_t *start,
+    const struct scenario_iface **a_ifacep,
+    const struct scenario_iface **b_ifacep);
+
+/* Chooses the address of 'to' (a node, or only its interface 'to_iface'
+ * if nonnull) that 'from' probes: on the first segment they share where
+ * 'to' has an address of a family that 'from' has there, otherwise the
+ * first address of 'to', preferring a family 'from' has.  Returns false if
+ * 'to' has no address (e.g. its DHCP client got no lease).  Stores the
+ * shared segment used, or NULL, in '*segp'. */
+bool check_pick_target(const struct check_env *,
+                       const struct scenario_node *from,
+                       const struct scenario_node *to,
+                       const struct scenario_iface *to_iface,
+                       struct check_addr *,
+                       const struct scenario_segment **segp);
+
+/* Formats 'addr' ("10.0.0.1", "fd00::1") into 'buf'. */
+#define CHECK_ADDR_STRLEN INET6_ADDRSTRLEN
+const char *check_addr_format(const struct check_addr *,
+                              char buf[CHECK_ADDR_STRLEN]);
+
+/* The namespace of 'node' in the lab. */
+const char *check_netns_name(const struct check_env *,
+                             const struct scenario_node *);
+
+/* ---- Probes (check-probe.c). ---- */
+
+enum check_probe_kind {
+    CHECK_PROBE_ICMP,           /* Echo requests until a reply. */
+    CHECK_PROBE_TCP,            /* connect() until one succeeds. */
+};
+
+struct check_probe_result {
+    bool done;
+    bool reached;               /* Echo reply or connection. */
+    int error;                  /* Last error seen (errno), or 0: e.g.
+                                 * ECONNREFUSED, EHOSTUNREACH, or
+                                 * ENETUNREACH (no route, given up at
+                                 * once). */
+    long long int rtt_us;       /* If reached: round trip of the echo, or
+                                 * time the connect() took. */
+    long long int elapsed_ms;   /* From start until done. */
+};
+
+struct check_prober *check_prober_create(void);
+void check_prober_destroy(struct check_prober *);
+
+/* Adds a probe from namespace 'netns' (copied) to 'dst' ('port' for TCP)
+ * that gives up after 'timeout_ms'.  Returns its index for
+ * check_prober_result(). */
+size_t check_prober_add(struct check_prober *, enum check_probe_kind,
+                        const char *netns, const struct check_addr *dst,
+                        int port, unsigned int timeout_ms);
+
+/* Opens the sockets and sends the first requests.  Probes whose socket
+ * cannot be opened are done at once, with the error. */
+void check_prober_start(struct check_prober *);
+bool check_prober_done(const struct check_prober *);
+void check_prober_wait(struct check_prober *, struct check_pollset *);
+void check_prober_run(struct check_prober *, const struct check_pollset *);
+
+const struct check_probe_result *check_prober_result(
+    const struct check_prober *, size_t idx);
+
+/* ---- Commands run in nodes (check-exec.c). ---- */
+
+struct check_exec_result {
+    bool done;
+    char *error;                /* Could not run it (malloc'd), or NULL. */
+    bool timed_out;             /* Killed at the timeout. */
+    int status;                 /* waitpid() status, unless 'error'. */
+    char *output;               /* Standard output and error, at most
+                                 * CHECK_EXEC_OUTPUT_MAX bytes, null bytes
+                                 * replaced by spaces (malloc'd). */
+    long long int elapsed_ms;
+};
+
+#define CHECK_EXEC_OUTPUT_MAX (1024 * 1024)
+
+struct check_execs *check_execs_create(void);
+
+/* Kills what still runs, reaps it, removes the output files. */
+void check_execs_destroy(struct check_execs *);
+
+/* Adds "/bin/sh -c 'command'" (copied) to run in namespace 'netns'
+ * (copied), killed (with everything in its session) after 'timeout_ms'.
+ * Returns its index for check_execs_result(). */
+size_t check_execs_add(struct check_execs *, const char *netns,
+                       const char *command, unsigned int timeout_ms);
+
+/* Starts the commands, a bounded number at a time. */
+void check_execs_start(struct check_execs *);
+bool check_execs_done(const struct check_execs *);
+void check_execs_wait(struct check_execs *, struct check_pollset *);
+void check_execs_run(struct check_execs *, const struct check_pollset *);
+
+const struct check_exec_result *check_execs_result(
+    const struct check_execs *, size_t idx);
+
+/* ---- Isolation (check-isolation.c). ---- */
+
+struct check_isolation;
+
+/* Plans the pairs of isolation check 'check' and adds their probes to
+ * 'prober'.  The returned object refers to 'env' and 'check'. */
+struct check_isolation *check_isolation_plan(const struct check_env *,
+                                             const struct scenario_check *,
+                                             struct check_prober *);
+
+/* Fills 'result' (expected, observed, passed, duration, one detail per
+ * pair) from the finished probes, and frees 'iso'. */
+void check_isolation_finish(struct check_isolation *iso,
+                            const struct check_prober *,
+                            struct check_result *result);
+
+#endif /* check-private.h */

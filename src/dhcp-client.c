@@ -1,0 +1,733 @@
+#include <config.h>
+#include "dhcp-client.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dhcp-util.h"
+#include "file-util.h"
+#include "lease.h"
+#include "netlink-addr.h"
+#include "netlink-link.h"
+#include "netlink-route.h"
+#include "netlink-rtnl.h"
+#include "netns.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "plan.h"
+#include "process.h"
+#include "scenario.h"
+#include "simap.h"
+#include "smap.h"
+#include "timeval.h"
+#include "util.h"
+
+/* How often running clients are polled. */
+#define POLL_MS 5
+
+/* The environment variable that tells the script where to record. */
+#define LEASE_FILE_ENV "OVS_LAB_LEASE_FILE"
+
+/* The scripts only record the lease, atomically (write, then rename), so
+ * that a reader sees a whole lease or none. */
+static const char udhcpc_script[] =
+    "#!/bin/sh\n"
+    "# Written by ovs-lab.  udhcpc calls it with the event in $1 and the\n"
+    "# lease in its environment.  It records the lease in $"
+    LEASE_FILE_ENV "\n"
+    "# and configures nothing: ovs-lab applies the lease itself.\n"
+    "case $1 in\n"
+    "bound|renew)\n"
+    "    tmp=$" LEASE_FILE_ENV ".tmp\n"
+    "    {\n"
+    "        printf 'ip=%s\\n' \"$ip\"\n"
+    "        printf 'subnet=%s\\n' \"$subnet\"\n"
+    "        printf 'router=%s\\n' \"$router\"\n"
+    "        printf 'serverid=%s\\n' \"$serverid\"\n"
+    "        printf 'lease=%s\\n' \"$lease\"\n"
+    "        printf 'dns=%s\\n' \"$dns\"\n"
+    "    } >\"$tmp\" && mv -f \"$tmp\" \"$" LEASE_FILE_ENV "\"\n"
+    "    ;;\n"
+    "esac\n"
+    "exit 0\n";
+
+static const char dhclient_script[] =
+    "#!/bin/sh\n"
+    "# Written by ovs-lab.  dhclient calls it with the event in $reason and\n"
+    "# the lease in $new_*.  It records the lease in $" LEASE_FILE_ENV "\n"
+    "# and configures nothing: ovs-lab applies the lease itself.\n"
+    "case $reason in\n"
+    "BOUND|RENEW|REBIND|REBOOT)\n"
+    "    tmp=$" LEASE_FILE_ENV ".tmp\n"
+    "    {\n"
+    "        printf 'ip=%s\\n' \"$new_ip_address\"\n"
+    "        printf 'subnet=%s\\n' \"$new_subnet_mask\"\n"
+    "        printf 'router=%s\\n' \"$new_routers\"\n"
+    "        printf 'serverid=%s\\n' \"$new_dhcp_server_identifier\"\n"
+    "        printf 'lease=%s\\n' \"$new_dhcp_lease_time\"\n"
+    "        printf 'dns=%s\\n' \"$new_domain_name_servers\"\n"
+    "    } >\"$tmp\" && mv -f \"$tmp\" \"$" LEASE_FILE_ENV "\"\n"
+    "    ;;\n"
+    "esac\n"
+    "exit 0\n";
+
+/* The program to run, and how. */
+struct client_kind {
+    const char *program;
+    const char *package;        /* Debian package that installs it. */
+    const char *script_name;    /* In the state directory. */
+    const char *script;
+};
+
+static const struct client_kind udhcpc_kind = {
+    "udhcpc", "udhcpc (or busybox)", "dhcp-client-udhcpc.sh", udhcpc_script,
+};
+
+static const struct client_kind dhclient_kind = {
+    "dhclient", "isc-dhcp-client", "dhcp-client-dhclient.sh",
+    dhclient_script,
+};
+
+/* One client being run. */
+struct client {
+    const struct scenario_iface *iface;
+    const char *netns;
+    char *record_path;          /* dhcp-client-NODE.IFACE.lease */
+    char *log_path;             /* dhcp-client-NODE.IFACE.log */
+    char *dhclient_leases_path; /* dhclient-NODE.IFACE.leases */
+    char *dhclient_pid_path;    /* dhclient-NODE.IFACE.pid */
+
+    pid_t pid;                  /* 0 once reaped. */
+    long long int start;        /* time_msec() when started... */
+    long long int end;          /* ...and when it ended. */
+    int status;                 /* Wait status. */
+    bool timed_out;             /* Killed at the timeout. */
+};
+
+/* Everything one dhcp_clients_run() holds. */
+struct client_run {
+    const struct client_kind *kind;
+    char *program;              /* Full path of the client. */
+    char *env;                  /* Full path of env(1) (udhcpc). */
+    char *script_path;
+    char *conf_path;            /* dhclient.conf (dhclient). */
+    int timeout_ms;
+
+    struct client *clients;     /* Node order, then interface order. */
+    size_t n_clients;
+};
+
+static const struct client_kind *
+scenario_client_kind(const struct scenario *s)
+{
+    return (s->settings.dhcp_client == SCENARIO_DHCP_CLIENT_DHCLIENT
+            ? &dhclient_kind : &udhcpc_kind);
+}
+
+static const struct scenario_iface *
+first_dhcp_iface(const struct scenario *s)
+{
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            if (s->nodes[i].ifaces[j].dhcp) {
+                return &s->nodes[i].ifaces[j];
+            }
+        }
+    }
+    return NULL;
+}
+
+char *
+dhcp_client_preflight(const struct scenario *s)
+{
+    const struct client_kind *kind = scenario_client_kind(s);
+    const struct scenario_iface *iface = first_dhcp_iface(s);
+    char *program;
+
+    if (!iface) {
+        return NULL;
+    }
+    program = dhcp_util_find_program(kind->program);
+    if (!program) {
+        return xasprintf("%s is not installed, but %s.%s uses DHCP "
+                         "(settings: dhcp-client: %s); install the %s "
+                         "package", kind->program, iface->node->name,
+                         iface->name, kind->program, kind->package);
+    }
+    free(program);
+    return NULL;
+}
+
+/* ---- Lease records. ---- */
+
+static char *
+parse_ip(const struct smap *fields, const char *key, bool required,
+         struct in6_addr *addr)
+{
+    const char *value = smap_get(fields, key);
+    char *first = NULL;
+    char *error = NULL;
+    ovs_be32 ip;
+
+    *addr = in6addr_any;
+    if (value && *value) {
+        /* Lists ("router", "dns") are separated by spaces: take the
+         * first. */
+        first = xmemdup0(value, strcspn(value, " "));
+        if (ip_parse(first, &ip)) {
+            *addr = in6_addr_mapped_ipv4(ip);
+        } else {
+            error = xasprintf("invalid %s \"%s\"", key, value);
+        }
+    } else if (required) {
+        error = xasprintf("no %s", key);
+    }
+    free(first);
+    return error;
+}
+
+char *
+dhcp_client_parse_lease(const char *text, struct lease *lease)
+{
+    struct smap fields = SMAP_INITIALIZER(&fields);
+    struct in6_addr mask;
+    const char *value;
+    char *error;
+
+    for (const char *p = text; *p; ) {
+        size_t len = strcspn(p, "\n");
+        const char *eq = memchr(p, '=', len);
+
+        if (eq) {
+            char *key = xmemdup0(p, eq - p);
+            char *val = xmemdup0(eq + 1, len - (eq + 1 - p));
+
+            smap_replace(&fields, key, val);
+            free(key);
+            free(val);
+        }
+        p += len + (p[len] == '\n');
+    }
+
+    error = parse_ip(&fields, "ip", true, &lease->addr);
+    if (!error) {
+        error = parse_ip(&fields, "subnet", true, &mask);
+    }
+    if (!error) {
+        ovs_be32 mask4 = in6_addr_get_mapped_ipv4(&mask);
+
+        if (!mask4 || !ip_is_cidr(mask4)) {
+            error = xasprintf("invalid subnet \"%s\"",
+                              smap_get(&fields, "subnet"));
+        } else {
+            lease->plen = ip_count_cidr_bits(mask4);
+        }
+    }
+    if (!error) {
+        error = parse_ip(&fields, "serverid", false, &lease->server);
+    }
+    if (!error) {
+        error = parse_ip(&fields, "router", false, &lease->router);
+    }
+    lease->lease_time = 0;
+    value = smap_get(&fields, "lease");
+    if (!error && value && *value) {
+        char *end;
+        unsigned long long int t;
+
+        errno = 0;
+        t = strtoull(value, &end, 10);
+        if (errno || *end || t > UINT32_MAX || *value == '-') {
+            error = xasprintf("invalid lease \"%s\"", value);
+        } else {
+            lease->lease_time = t;
+        }
+    }
+    smap_destroy(&fields);
+    return error;
+}
+
+/* ---- Running the clients. ---- */
+
+static char *
+client_path(const char *dir, const char *prefix,
+            const struct scenario_iface *iface, const char *suffix)
+{
+    return xasprintf("%s/%s-%s.%s.%s", dir, prefix, iface->node->name,
+                     iface->name, suffix);
+}
+
+static void
+client_run_destroy(struct client_run *run)
+{
+    for (size_t i = 0; i < run->n_clients; i++) {
+        struct client *c = &run->clients[i];
+
+        free(c->record_path);
+        free(c->log_path);
+        free(c->dhclient_leases_path);
+        free(c->dhclient_pid_path);
+    }
+    free(run->clients);
+    free(run->program);
+    free(run->env);
+    free(run->script_path);
+    free(run->conf_path);
+}
+
+/* Fills in 'run' for the DHCP interfaces of 's'. */
+static void
+client_run_init(struct client_run *run, const struct scenario *s,
+                const struct plan *plan, const char *dir, int timeout_ms)
+{
+    size_t n = 0;
+
+    memset(run, 0, sizeof *run);
+    run->kind = scenario_client_kind(s);
+    run->timeout_ms = timeout_ms;
+    run->script_path = xasprintf("%s/%s", dir, run->kind->script_name);
+    if (run->kind == &dhclient_kind) {
+        run->conf_path = xasprintf("%s/dhclient.conf", dir);
+    }
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            n += s->nodes[i].ifaces[j].dhcp;
+        }
+    }
+    run->clients = xcalloc(MAX(n, 1), sizeof *run->clients);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+            struct client *c;
+
+            if (!iface->dhcp) {
+                continue;
+            }
+            c = &run->clients[run->n_clients++];
+            c->iface = iface;
+            c->netns = plan_netns_of(plan, node)->name;
+            c->record_path = client_path(dir, "dhcp-client", iface, "lease");
+            c->log_path = client_path(dir, "dhcp-client", iface, "log");
+            if (run->kind == &dhclient_kind) {
+                c->dhclient_leases_path = client_path(dir, "dhclient", iface,
+                                                      "leases");
+                c->dhclient_pid_path = client_path(dir, "dhclient", iface,
+                                                   "pid");
+            }
+        }
+    }
+}
+
+/* The number of seconds the clients are told to try for. */
+static int
+timeout_seconds(const struct client_run *run)
+{
+    return MAX(1, (run->timeout_ms + 999) / 1000);
+}
+
+/* Finds the programs and writes the script (and dhclient.conf). */
+static char *
+prepare(struct client_run *run)
+{
+    const char *program = run->kind->program;
+    int err;
+
+    run->program = dhcp_util_find_program(program);
+    if (!run->program) {
+        return xasprintf("%s is not installed; install the %s package",
+                         program, run->kind->package);
+    }
+    if (run->kind == &udhcpc_kind) {
+        run->env = dhcp_util_find_program("env");
+        if (!run->env) {
+            return xstrdup("env (coreutils) not found");
+        }
+    }
+
+    err = file_write_string(run->script_path, run->kind->script);
+    if (!err && chmod(run->script_path, 0755)) {
+        err = errno;
+    }
+    if (err) {
+        return xasprintf("cannot write %s: %s", run->script_path,
+                         ovs_strerror(err));
+    }
+    if (run->conf_path) {
+        /* One attempt of the whole timeout, retrying every 1 to 2 s
+         * instead of dhclient's default 10 s and more. */
+        char *conf = xasprintf("# Written by ovs-lab for dhclient -cf.\n"
+                               "timeout %d;\n"
+                               "initial-interval 1;\n"
+                               "backoff-cutoff 2;\n"
+                               "request subnet-mask, broadcast-address, "
+                               "routers, domain-name-servers;\n",
+                               timeout_seconds(run));
+
+        err = file_write_string(run->conf_path, conf);
+        free(conf);
+        if (err) {
+            return xasprintf("cannot write %s: %s", run->conf_path,
+                             ovs_strerror(err));
+        }
+    }
+    return NULL;
+}
+
+/* Removes what an earlier run left, so that a lease on record is always
+ * this run's. */
+static char *
+remove_old_files(const struct client *c)
+{
+    const char *paths[] = {
+        c->record_path, c->log_path, c->dhclient_leases_path,
+        c->dhclient_pid_path,
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        if (paths[i] && unlink(paths[i]) && errno != ENOENT) {
+            return xasprintf("cannot remove %s: %s", paths[i],
+                             ovs_strerror(errno));
+        }
+    }
+    return NULL;
+}
+
+static char *
+start_client(const struct client_run *run, struct client *c)
+{
+    char *env_arg = xasprintf("%s=%s", LEASE_FILE_ENV, c->record_path);
+    char *tries = xasprintf("%d", timeout_seconds(run));
+    struct netns_spawn_options opts = {
+        .stdout_path = c->log_path,
+        .stderr_path = c->log_path,
+        .cwd = "/",
+        .detach = true,
+    };
+    char *error = remove_old_files(c);
+
+    c->start = time_msec();
+    if (!error && run->kind == &udhcpc_kind) {
+        /* Foreground, quit once leased, give up after 'tries' discovers
+         * one second apart; env(1) passes the record path to the
+         * script. */
+        char *argv[] = {
+            run->env, env_arg, run->program, "-f", "-q", "-n",
+            "-t", tries, "-T", "1",
+            "-i", CONST_CAST(char *, c->iface->name),
+            "-s", run->script_path, NULL,
+        };
+        error = netns_spawn(c->netns, argv, &opts, &c->pid);
+    } else if (!error) {
+        /* Foreground, one attempt; -e passes the record path to the
+         * script (dhclient gives its script no other environment). */
+        char *argv[] = {
+            run->program, "-4", "-1", "-d", "-v",
+            "-cf", run->conf_path, "-sf", run->script_path,
+            "-lf", c->dhclient_leases_path, "-pf", c->dhclient_pid_path,
+            "-e", env_arg,
+            CONST_CAST(char *, c->iface->name), NULL,
+        };
+        error = netns_spawn(c->netns, argv, &opts, &c->pid);
+    }
+    if (error) {
+        char *e = xasprintf("%s.%s: cannot start %s: %s",
+                            c->iface->node->name, c->iface->name,
+                            run->kind->program, error);
+        free(error);
+        error = e;
+        c->pid = 0;
+    }
+    free(tries);
+    free(env_arg);
+    return error;
+}
+
+static void
+kill_client(struct client *c)
+{
+    kill(c->pid, SIGKILL);
+    while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR) {
+        continue;
+    }
+    c->pid = 0;
+    c->end = time_msec();
+}
+
+/* Checks on running client 'c' at time 'now': reaps it if it ended, kills
+ * it if it is dhclient and has leased (it would stay to renew), or if its
+ * time is up.  Returns true if it is no longer running. */
+static bool
+poll_client(const struct client_run *run, struct client *c,
+            long long int now)
+{
+    pid_t retval = waitpid(c->pid, &c->status, WNOHANG);
+
+    if (retval == c->pid || (retval < 0 && errno != EINTR)) {
+        c->pid = 0;
+        c->end = now;
+    } else if (run->kind == &dhclient_kind && !access(c->record_path, F_OK)) {
+        kill_client(c);
+    } else if (now - c->start >= run->timeout_ms) {
+        kill_client(c);
+        c->timed_out = true;
+    }
+    return !c->pid;
+}
+
+static void
+wait_clients(const struct client_run *run)
+{
+    size_t n_running = 0;
+
+    for (size_t i = 0; i < run->n_clients; i++) {
+        n_running += run->clients[i].pid != 0;
+    }
+    while (n_running) {
+        long long int now = time_msec();
+
+        for (size_t i = 0; i < run->n_clients; i++) {
+            struct client *c = &run->clients[i];
+
+            if (c->pid && poll_client(run, c, now)) {
+                n_running--;
+            }
+        }
+        if (n_running) {
+            xnanosleep(POLL_MS * 1000 * 1000);
+        }
+    }
+}
+
+/* The last line the client printed, for messages (malloc'd). */
+static char *
+client_last_words(const struct client *c)
+{
+    char *tail = dhcp_util_file_tail(c->log_path, 1);
+    char *start = tail + strspn(tail, " ");
+    char *words;
+
+    start[strcspn(start, "\n")] = '\0';
+    words = xstrdup(start);
+    free(tail);
+    return words;
+}
+
+/* Records the outcome of client 'c' in 'leases'. */
+static void
+record_outcome(const struct client_run *run, const struct client *c,
+               struct lease_table *leases)
+{
+    struct lease *lease = lease_table_put(leases, c->iface);
+    const char *program = run->kind->program;
+    char *text = NULL;
+    int err;
+
+    lease->elapsed_ms = c->end - c->start;
+    err = file_read_string(c->record_path, &text);
+    if (!err) {
+        char *error = dhcp_client_parse_lease(text, lease);
+
+        if (error) {
+            lease->error = xasprintf("%s recorded an unusable lease in %s: "
+                                     "%s", program, c->record_path, error);
+            free(error);
+        } else {
+            lease->obtained = true;
+        }
+    } else if (err != ENOENT) {
+        lease->error = xasprintf("cannot read %s: %s", c->record_path,
+                                 ovs_strerror(err));
+    } else {
+        char *words = client_last_words(c);
+
+        if (c->timed_out) {
+            lease->error = xasprintf("no lease within %.1f s (%s said: %s)",
+                                     run->timeout_ms / 1000.0, program,
+                                     words);
+        } else {
+            char *how = process_status_msg(c->status);
+
+            lease->error = xasprintf("no lease: %s gave up after %.1f s, "
+                                     "%s (it said: %s)", program,
+                                     lease->elapsed_ms / 1000.0, how, words);
+            free(how);
+        }
+        free(words);
+    }
+    free(text);
+}
+
+/* True if 'node' has an IPv4 default route of its own. */
+static bool
+has_ipv4_default_route(const struct scenario_node *node)
+{
+    for (size_t i = 0; i < node->n_routes; i++) {
+        const struct scenario_addr *dst = &node->routes[i].dst;
+
+        if (dst->family == AF_INET && !dst->plen) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Applies the leases of the clients 'first' to 'first + n - 1', all in
+ * one node, in one batch. */
+static char *
+apply_node_leases(const struct client *first, size_t n,
+                  const struct lease_table *leases)
+{
+    const struct scenario_node *node = first->iface->node;
+    struct simap ifindexes = SIMAP_INITIALIZER(&ifindexes);
+    struct ds errors = DS_EMPTY_INITIALIZER;
+    bool default_route = has_ipv4_default_route(node);
+    struct rtnl_sock *sock = NULL;
+    struct rtnl_batch *batch;
+    char *error = NULL;
+    int netns_fd = -1;
+    int err;
+
+    err = netns_open(first->netns, &netns_fd);
+    if (!err) {
+        err = rtnl_sock_open(netns_fd, &sock);
+    }
+    if (!err) {
+        err = rtnl_link_list(sock, &ifindexes);
+    }
+    if (err) {
+        error = xasprintf("node %s: cannot apply DHCP leases: %s",
+                          node->name, ovs_strerror(err));
+        goto out;
+    }
+
+    batch = rtnl_batch_create();
+    rtnl_batch_set_context(batch, "node %s", node->name);
+    for (size_t i = 0; i < n; i++) {
+        const struct scenario_iface *iface = first[i].iface;
+        const struct lease *lease = lease_table_find(leases, iface);
+        int ifindex = simap_get(&ifindexes, iface->name);
+
+        if (!lease || !lease->obtained) {
+            continue;
+        } else if (!ifindex) {
+            ds_put_format(&errors, "node %s: no interface %s to apply its "
+                          "DHCP lease to\n", node->name, iface->name);
+            continue;
+        }
+        rtnl_addr_add(batch, ifindex, &lease->addr, lease->plen);
+        rtnl_batch_describe(batch, "add DHCP address "IP_FMT"/%u to %s",
+                            IP_ARGS(in6_addr_get_mapped_ipv4(&lease->addr)),
+                            lease->plen, iface->name);
+        if (!default_route && ipv6_addr_is_set(&lease->router)) {
+            struct rtnl_route route = {
+                .dst = in6_addr_mapped_ipv4(0),
+                .plen = 0,
+                .gw = lease->router,
+                .oif = ifindex,
+            };
+
+            rtnl_route_add(batch, &route);
+            rtnl_batch_describe(batch, "add default route via DHCP router "
+                                IP_FMT" dev %s",
+                                IP_ARGS(in6_addr_get_mapped_ipv4(
+                                            &lease->router)),
+                                iface->name);
+            default_route = true;
+        }
+    }
+    if (rtnl_batch_count(batch)) {
+        error = rtnl_sock_run(sock, batch);
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+        }
+    }
+    rtnl_batch_destroy(batch);
+    if (errors.length) {
+        ds_chomp(&errors, '\n');
+        error = ds_steal_cstr(&errors);
+    } else {
+        error = NULL;
+    }
+
+out:
+    rtnl_sock_close(sock);
+    if (netns_fd >= 0) {
+        close(netns_fd);
+    }
+    simap_destroy(&ifindexes);
+    ds_destroy(&errors);
+    return error;
+}
+
+static char *
+apply_leases(const struct client_run *run, const struct lease_table *leases)
+{
+    struct ds errors = DS_EMPTY_INITIALIZER;
+
+    for (size_t i = 0; i < run->n_clients; ) {
+        const struct scenario_node *node = run->clients[i].iface->node;
+        size_t n = 1;
+        char *error;
+
+        while (i + n < run->n_clients
+               && run->clients[i + n].iface->node == node) {
+            n++;
+        }
+        error = apply_node_leases(&run->clients[i], n, leases);
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+        }
+        i += n;
+    }
+    if (errors.length) {
+        ds_chomp(&errors, '\n');
+        return ds_steal_cstr(&errors);
+    }
+    ds_destroy(&errors);
+    return NULL;
+}
+
+char *
+dhcp_clients_run(const struct scenario *s, const struct plan *plan,
+                 const char *dir, int timeout_ms, struct lease_table *leases)
+{
+    struct client_run run;
+    char *error = NULL;
+
+    client_run_init(&run, s, plan, dir, timeout_ms);
+    if (!run.n_clients) {
+        goto out;
+    }
+    error = prepare(&run);
+    for (size_t i = 0; i < run.n_clients && !error; i++) {
+        error = start_client(&run, &run.clients[i]);
+    }
+    if (error) {
+        for (size_t i = 0; i < run.n_clients; i++) {
+            if (run.clients[i].pid) {
+                kill_client(&run.clients[i]);
+            }
+        }
+        goto out;
+    }
+
+    wait_clients(&run);
+    for (size_t i = 0; i < run.n_clients; i++) {
+        record_outcome(&run, &run.clients[i], leases);
+    }
+    error = apply_leases(&run, leases);
+
+out:
+    client_run_destroy(&run);
+    return error;
+}

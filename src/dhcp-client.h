@@ -1,0 +1,71 @@
+/*
+ * DHCP clients: a real client (busybox udhcpc, or ISC dhclient) for every
+ * node interface with "dhcp: true", run once in the node's namespace.
+ *
+ * All clients of a lab run in parallel, each bounded by the same timeout.
+ * A client does not configure anything itself: its script (written by
+ * ovs-lab into the state directory) only records the lease it obtained
+ * into a file, and ovs-lab then applies the lease over rtnetlink: the
+ * address with the lease's prefix length, and a default route via the
+ * lease's router if the node has no IPv4 default route of its own (the
+ * scenario's, or one from an earlier interface's lease).  The address is
+ * added with an infinite valid lifetime, and no client stays running
+ * (udhcpc quits once leased, dhclient is killed with SIGKILL once leased,
+ * so neither releases the lease): nothing renews the lease behind the
+ * lab's back and nothing removes the address when the lease time runs
+ * out.  A lab is short-lived; its leases are as permanent as its static
+ * addresses.
+ *
+ * Files, in the state directory, for interface IFACE of node NODE (a node
+ * name has no '.', so the names cannot collide):
+ *
+ *     dhcp-client-NODE.IFACE.lease   the lease as the script recorded it
+ *                                    ("ip=...", "subnet=...", "router=...",
+ *                                    "serverid=...", "lease=...", "dns=...")
+ *     dhcp-client-NODE.IFACE.log     the client's output
+ *     dhclient-NODE.IFACE.leases     dhclient's own lease database and
+ *     dhclient-NODE.IFACE.pid        pid file (dhclient only)
+ *
+ * and, shared by all clients, dhcp-client-udhcpc.sh or
+ * dhcp-client-dhclient.sh (the script) and dhclient.conf.
+ */
+#ifndef DHCP_CLIENT_H
+#define DHCP_CLIENT_H 1
+
+#include "openvswitch/compiler.h"
+
+struct lease;
+struct lease_table;
+struct plan;
+struct scenario;
+
+/* Checks, before anything is deployed, that the DHCP client the scenario
+ * chose (settings: dhcp-client) is installed if any interface uses DHCP.
+ * Returns NULL or a malloc'd message saying which package to install. */
+char *dhcp_client_preflight(const struct scenario *) OVS_WARN_UNUSED_RESULT;
+
+/* Runs a DHCP client on every interface of 'scenario' with "dhcp: true",
+ * all at once, in the namespaces of 'plan' (which must exist, with the
+ * interfaces up), with files in 'state_dir'.  Each client gets
+ * 'timeout_ms' milliseconds to obtain a lease; then it is killed.  Then
+ * applies the leases obtained (see above).
+ *
+ * Records the outcome for every DHCP interface in 'leases' (initialized by
+ * the caller), replacing earlier ones: a lease (address, server, router,
+ * lease time, time it took), or no lease with the reason.  Not getting a
+ * lease is not an error here (a check decides whether it should have).
+ * Returns NULL, or a malloc'd message for an operational failure (a client
+ * could not be started, a lease could not be applied); 'leases' is filled
+ * in as far as possible even then.  No client is left running. */
+char *dhcp_clients_run(const struct scenario *, const struct plan *,
+                       const char *state_dir, int timeout_ms,
+                       struct lease_table *leases) OVS_WARN_UNUSED_RESULT;
+
+/* Parses 'text', a lease as a client script records it, into 'lease''s
+ * 'addr', 'plen', 'server', 'router' and 'lease_time' (0 if absent).
+ * Returns NULL, or a malloc'd message if the address, subnet mask or a
+ * given server or router is missing or invalid. */
+char *dhcp_client_parse_lease(const char *text, struct lease *)
+    OVS_WARN_UNUSED_RESULT;
+
+#endif /* dhcp-client.h */

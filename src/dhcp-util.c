@@ -1,0 +1,87 @@
+#include <config.h>
+#include "dhcp-util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "openvswitch/dynamic-string.h"
+#include "util.h"
+
+/* How much of a log file dhcp_util_file_tail() reads. */
+#define TAIL_BYTES 4096
+
+static char *
+find_in_dirs(const char *name, const char *dirs)
+{
+    char *copy = xstrdup(dirs);
+    char *save_ptr = NULL;
+    char *found = NULL;
+
+    for (char *dir = strtok_r(copy, ":", &save_ptr); dir && !found;
+         dir = strtok_r(NULL, ":", &save_ptr)) {
+        char *path = xasprintf("%s/%s", *dir ? dir : ".", name);
+
+        if (!access(path, X_OK)) {
+            found = path;
+        } else {
+            free(path);
+        }
+    }
+    free(copy);
+    return found;
+}
+
+char *
+dhcp_util_find_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *found = path ? find_in_dirs(name, path) : NULL;
+
+    return found ? found : find_in_dirs(name, "/usr/sbin:/sbin");
+}
+
+char *
+dhcp_util_file_tail(const char *path, size_t n_lines)
+{
+    FILE *file = fopen(path, "r");
+    struct ds tail = DS_EMPTY_INITIALIZER;
+    char buf[TAIL_BYTES + 1];
+    const char *start;
+    size_t n;
+
+    if (!file) {
+        return xasprintf("    (cannot read %s: %s)\n", path,
+                         ovs_strerror(errno));
+    }
+    if (fseek(file, -TAIL_BYTES, SEEK_END)) {
+        rewind(file);           /* Shorter than TAIL_BYTES. */
+    }
+    n = fread(buf, 1, TAIL_BYTES, file);
+    fclose(file);
+    while (n > 0 && buf[n - 1] == '\n') {
+        n--;
+    }
+    buf[n] = '\0';
+    if (!n) {
+        return xasprintf("    (%s is empty)\n", path);
+    }
+
+    /* Back up over 'n_lines' line starts. */
+    start = buf + n;
+    for (size_t i = 0; i < n_lines && start > buf; i++) {
+        start--;
+        while (start > buf && start[-1] != '\n') {
+            start--;
+        }
+    }
+    while (*start) {
+        size_t len = strcspn(start, "\n");
+
+        ds_put_format(&tail, "    %.*s\n", (int) len, start);
+        start += len + (start[len] == '\n');
+    }
+    return ds_steal_cstr(&tail);
+}

@@ -1,0 +1,20 @@
+/* Helpers shared by the DHCP server (dhcp-server.h) and client
+ * (dhcp-client.h) modules: finding the programs they run and showing the
+ * end of a log file in messages. */
+#ifndef DHCP_UTIL_H
+#define DHCP_UTIL_H 1
+
+#include <stddef.h>
+
+/* Returns the full path (malloc'd, the caller frees it) of the executable
+ * 'name', looked up in $PATH and then in /usr/sbin and /sbin (which a
+ * non-root $PATH often lacks), or NULL if there is none. */
+char *dhcp_util_find_program(const char *name);
+
+/* Returns the last 'n_lines' lines of the file 'path' (at most the last
+ * 4 kB of it), each indented by 4 spaces and ending in a newline, or a
+ * line saying why the file cannot be read.  Malloc'd; the caller frees
+ * it. */
+char *dhcp_util_file_tail(const char *path, size_t n_lines);
+
+#endif /* dhcp-util.h */
