@@ -1,7 +1,7 @@
 /*
  * Which address of a node a check probes: static addresses from the
  * scenario, DHCP addresses from the lease table, and the segments nodes
- * share.
+ * share.  Also how addresses and times appear in results.
  */
 #include <config.h>
 #include "check-private.h"
@@ -220,6 +220,15 @@ check_addr_format(const struct check_addr *addr, char buf[CHECK_ADDR_STRLEN])
                          CHECK_ADDR_STRLEN);
     }
     return inet_ntop(AF_INET6, &addr->ip, buf, CHECK_ADDR_STRLEN);
+}
+
+char *
+check_format_rtt(long long int us)
+{
+    double ms = us / 1000.0;
+
+    return xasprintf(ms < 1 ? "%.3f ms" : ms < 100 ? "%.1f ms" : "%.0f ms",
+                     ms);
 }
 
 const char *

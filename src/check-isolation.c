@@ -131,11 +131,13 @@ finish_pair(const struct check_isolation *iso,
         detail->duration_ms = MAX(detail->duration_ms, r->elapsed_ms);
         if (r->reached && !reply) {
             char buf[CHECK_ADDR_STRLEN];
+            char *rtt = check_format_rtt(r->rtt_us);
 
             reply = r;
-            ds_put_format(&observed, "reply from %s in %.1f ms",
+            ds_put_format(&observed, "reply from %s in %s",
                           check_addr_format(&pair->targets.addrs[i], buf),
-                          r->rtt_us / 1000.0);
+                          rtt);
+            free(rtt);
         }
         all_unroutable = all_unroutable && r->error == ENETUNREACH;
     }

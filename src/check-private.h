@@ -103,6 +103,9 @@ bool check_pick_target(const struct check_env *,
 const char *check_addr_format(const struct check_addr *,
                               char buf[CHECK_ADDR_STRLEN]);
 
+/* Formats a round trip of 'us' microseconds: "0.043 ms", "12.5 ms". */
+char *check_format_rtt(long long int us);
+
 /* The namespace of 'node' in the lab. */
 const char *check_netns_name(const struct check_env *,
                              const struct scenario_node *);

@@ -7,11 +7,13 @@
  *
  * ICMP: one raw socket per (namespace, address family), shared by every
  * probe from that namespace, filtered in the kernel to echo replies.  Each
- * probe has its own echo identifier (id_base + probe index), so a reply is
- * matched to its probe by identifier, sequence number (one per request
- * sent), source address and a magic payload that other programs' echo
- * requests do not carry.  A probe sends a request every interval (a fifth
- * of its timeout, between 0.2 and 1 s) and succeeds on the first reply.
+ * probe has its own echo identifier within its namespace (a random base
+ * plus its rank there), so a reply is matched to its probe by identifier,
+ * sequence number (one per request sent), source address and a magic
+ * payload that other programs' echo requests do not carry.  A probe sends
+ * a request every interval (a fifth of its timeout, between 0.2 and 1 s)
+ * and succeeds on the first reply.  Round trips are measured with the
+ * kernel's receive timestamps, so a busy loop does not inflate them.
  *
  * TCP: one non-blocking socket per attempt; a refused or failed attempt is
  * retried every interval until the timeout, since a server may still be
@@ -51,7 +53,8 @@ struct echo_packet {
     ovs_be16 id;
     ovs_be16 seq;
     char magic[8];              /* PROBE_MAGIC. */
-    uint64_t sent_us;           /* time_usec() at sending, host order. */
+    uint64_t sent_us;           /* time_wall_usec() at sending, host
+                                 * order (the clock of SO_TIMESTAMPNS). */
 };
 
 /* A namespace that probes start from. */
@@ -61,6 +64,12 @@ struct probe_netns {
     int icmp_fd[2];             /* Raw ICMP, ICMPv6 sockets, or -1. */
     int icmp_error[2];          /* Why that socket could not be opened. */
     size_t icmp_poll[2];        /* Index in this round's pollset. */
+
+    /* Indexes (in check_prober's 'probes') of the ICMP probes from this
+     * namespace: the probe with echo identifier 'id_base + K' is
+     * probes[K].  (Beyond 65536 probes, identifiers would repeat.) */
+    size_t *probes;
+    size_t n_probes, allocated;
 };
 
 struct probe {
@@ -74,6 +83,7 @@ struct probe {
     struct check_probe_result result;
 
     /* ICMP. */
+    uint16_t id;                /* Echo identifier. */
     uint16_t n_sent;            /* Sequence number of the next request. */
 
     /* TCP. */
@@ -86,7 +96,8 @@ struct check_prober {
     struct probe *probes;
     size_t n, allocated;
     struct shash netns;         /* Namespace name -> struct probe_netns. */
-    uint16_t id_base;           /* Echo identifier of probe 0. */
+    uint16_t id_base;           /* Echo identifier of each namespace's
+                                 * first probe. */
     long long int start_ms;
     size_t n_running;
 };
@@ -131,6 +142,7 @@ check_prober_destroy(struct check_prober *prober)
         if (ns->fd >= 0) {
             close(ns->fd);
         }
+        free(ns->probes);
         free(ns);
     }
     shash_destroy(&prober->netns);
@@ -169,6 +181,16 @@ check_prober_add(struct check_prober *prober, enum check_probe_kind kind,
     p->ns = probe_netns_get(prober, netns);
     p->dst = *dst;
     p->port = port;
+    if (kind == CHECK_PROBE_ICMP) {
+        struct probe_netns *ns = p->ns;
+
+        if (ns->n_probes >= ns->allocated) {
+            ns->probes = x2nrealloc(ns->probes, &ns->allocated,
+                                    sizeof *ns->probes);
+        }
+        p->id = prober->id_base + ns->n_probes;
+        ns->probes[ns->n_probes++] = prober->n;
+    }
     p->interval_ms = MIN(1000, MAX(200, timeout_ms / 5));
     p->deadline = timeout_ms;   /* Made absolute by check_prober_start(). */
     p->fd = -1;
@@ -197,10 +219,11 @@ socket_in_netns(const struct probe_netns *ns, int family, int type,
 }
 
 /* Opens the raw socket of 'family' in 'ns', letting only echo replies
- * through. */
+ * through, with receive timestamps. */
 static int
 open_icmp_socket(const struct probe_netns *ns, int family, int *fdp)
 {
+    int on = 1;
     int error;
 
     if (family == AF_INET) {
@@ -221,6 +244,10 @@ open_icmp_socket(const struct probe_netns *ns, int family, int *fdp)
                                  sizeof filter)) {
             error = errno;
         }
+    }
+    if (!error && setsockopt(*fdp, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+                             sizeof on)) {
+        error = errno;
     }
     if (error && *fdp >= 0) {
         close(*fdp);
@@ -288,10 +315,10 @@ icmp_send(struct check_prober *prober, struct probe *p, long long int now)
 
     memset(&pkt, 0, sizeof pkt);
     pkt.type = p->dst.family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
-    pkt.id = htons(prober->id_base + (p - prober->probes));
+    pkt.id = htons(p->id);
     pkt.seq = htons(p->n_sent);
     memcpy(pkt.magic, PROBE_MAGIC, sizeof pkt.magic);
-    pkt.sent_us = time_usec();
+    pkt.sent_us = time_wall_usec();
     if (p->dst.family == AF_INET) {
         pkt.csum = csum(&pkt, sizeof pkt);
     }                           /* The kernel computes ICMPv6 checksums. */
@@ -409,20 +436,36 @@ match_reply(struct check_prober *prober, const struct probe_netns *ns,
             int family, const struct echo_packet *pkt,
             const struct in6_addr *src)
 {
-    size_t idx = (uint16_t) (ntohs(pkt->id) - prober->id_base);
+    size_t rank = (uint16_t) (ntohs(pkt->id) - prober->id_base);
     struct probe *p;
 
-    if (idx >= prober->n
+    if (rank >= ns->n_probes
         || memcmp(pkt->magic, PROBE_MAGIC, sizeof pkt->magic)) {
         return NULL;
     }
-    p = &prober->probes[idx];
-    if (p->kind != CHECK_PROBE_ICMP || p->result.done || p->ns != ns
-        || p->dst.family != family || ntohs(pkt->seq) >= p->n_sent
+    p = &prober->probes[ns->probes[rank]];
+    if (p->result.done || p->dst.family != family
+        || ntohs(pkt->seq) >= p->n_sent
         || memcmp(&p->dst.ip, src, sizeof *src)) {
         return NULL;
     }
     return p;
+}
+
+/* When the kernel received 'msg' (SO_TIMESTAMPNS, wall clock), so that
+ * round trips do not include the time the loop took to get to it. */
+static long long int
+received_usec(struct msghdr *msg)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec ts;
+
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            return timespec_to_usec(&ts);
+        }
+    }
+    return time_wall_usec();
 }
 
 /* Reads every echo reply queued on 'ns''s socket of 'family'. */
@@ -437,16 +480,27 @@ icmp_receive(struct check_prober *prober, struct probe_netns *ns,
             uint8_t bytes[512];
             uint32_t align;
         } buf;
+        union {
+            char bytes[CMSG_SPACE(sizeof(struct timespec))];
+            struct cmsghdr align;
+        } control;
         struct sockaddr_storage ss;
-        socklen_t ss_len = sizeof ss;
+        struct iovec iov = { buf.bytes, sizeof buf.bytes };
+        struct msghdr msg = {
+            .msg_name = &ss,
+            .msg_namelen = sizeof ss,
+            .msg_iov = &iov,
+            .msg_iovlen = 1,
+            .msg_control = control.bytes,
+            .msg_controllen = sizeof control.bytes,
+        };
         const struct echo_packet *pkt;
         struct in6_addr src;
         size_t offset = 0;
         struct probe *p;
         ssize_t n;
 
-        n = recvfrom(fd, buf.bytes, sizeof buf.bytes, 0,
-                     (struct sockaddr *) &ss, &ss_len);
+        n = recvmsg(fd, &msg, 0);
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR) {
                 VLOG_WARN("receiving echo replies: %s", ovs_strerror(errno));
@@ -474,7 +528,7 @@ icmp_receive(struct check_prober *prober, struct probe_netns *ns,
             uint64_t sent_us;
 
             memcpy(&sent_us, &pkt->sent_us, sizeof sent_us);
-            p->result.rtt_us = time_usec() - sent_us;
+            p->result.rtt_us = received_usec(&msg) - sent_us;
             probe_finish(prober, p, true, now);
         }
     }

@@ -15,9 +15,12 @@
 #include "check-private.h"
 #include "lease.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
 #include "signals.h"
 #include "timeval.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(check);
 
 /* Longest excerpt of a command or of its output shown in a result. */
 #define CHECK_EXCERPT_MAX 60
@@ -163,7 +166,10 @@ check_pollset_block(struct check_pollset *ps)
         timeout = MIN(MAX(ps->wake_ms - time_msec(), 0), INT_MAX);
     }
     if (poll(ps->fds, ps->n, timeout) < 0 && errno != EINTR) {
-        ovs_fatal(errno, "poll");
+        /* Nothing is known to be ready: the runs find that out, and the
+         * deadlines still end every check.  Do not spin meanwhile. */
+        VLOG_WARN("poll: %s", ovs_strerror(errno));
+        poll(NULL, 0, MIN(timeout, 10));
     }
 }
 
@@ -245,19 +251,23 @@ plan_task(const struct check_env *env, struct check_task *task,
 static void
 put_excerpt(struct ds *s, const char *text)
 {
-    size_t len;
+    size_t len, n;
 
     text += strspn(text, " \t\r\n");
     len = strcspn(text, "\n");
     while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\r')) {
         len--;
     }
-    for (size_t i = 0; i < MIN(len, CHECK_EXCERPT_MAX); i++) {
+    n = MIN(len, CHECK_EXCERPT_MAX);
+    while (n < len && n > 0 && ((unsigned char) text[n] & 0xc0) == 0x80) {
+        n--;                    /* Do not cut a UTF-8 character. */
+    }
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = text[i];
 
         ds_put_char(s, c < 0x20 || c == 0x7f ? ' ' : c);
     }
-    if (len > CHECK_EXCERPT_MAX || text[len + strspn(text + len, " \r\n")]) {
+    if (n < len || text[len + strspn(text + len, " \r\n")]) {
         ds_put_cstr(s, "...");
     }
 }
@@ -360,9 +370,12 @@ finish_reach(const struct check_task *task, const struct check_prober *prober,
                                      buf);
     }
     if (reached) {
-        result->observed = xasprintf("%s %s in %.1f ms",
+        char *rtt = check_format_rtt(r->rtt_us);
+
+        result->observed = xasprintf("%s %s in %s",
                                      tcp ? "connected to" : "reply from",
-                                     buf, r->rtt_us / 1000.0);
+                                     buf, rtt);
+        free(rtt);
     } else {
         result->observed = describe_failure(check, r, buf);
     }
@@ -411,10 +424,13 @@ finish_dhcp(const struct check_env *env, const struct check_task *task,
         uint32_t ip = host_order_ipv4(&lease->addr);
         bool ok = true;
 
-        ds_put_format(&observed, "lease %s/%u from %s after %.1f s",
+        ds_put_format(&observed, "lease %s/%u from %s",
                       check_addr_format(&addr, buf), lease->plen,
-                      check_addr_format(&server, server_buf),
-                      lease->elapsed_ms / 1000.0);
+                      check_addr_format(&server, server_buf));
+        if (lease->elapsed_ms > 0) {
+            ds_put_format(&observed, " after %.1f s",
+                          lease->elapsed_ms / 1000.0);
+        }
         if (d->has_address
             && memcmp(&lease->addr, &d->address.ip, sizeof lease->addr)) {
             ok = false;
@@ -544,8 +560,10 @@ check_run_all(const struct check_env *env, struct check_results *results)
         plan_task(env, &tasks[i], prober, execs);
     }
 
-    check_prober_start(prober);
+    /* Commands first: starting them takes a while, which must not count
+     * in the probes' round-trip times. */
     check_execs_start(execs);
+    check_prober_start(prober);
     check_pollset_init(&ps);
     while (!check_prober_done(prober) || !check_execs_done(execs)) {
         check_pollset_clear(&ps);

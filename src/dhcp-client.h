@@ -16,6 +16,11 @@
  * out.  A lab is short-lived; its leases are as permanent as its static
  * addresses.
  *
+ * The clients are started in the node's network namespace only (not with
+ * netns_spawn(), whose private mount namespace per process costs too much
+ * time for many clients): they see the host's /etc and /sys, which they do
+ * not need, since they configure nothing.
+ *
  * Files, in the state directory, for interface IFACE of node NODE (a node
  * name has no '.', so the names cannot collide):
  *
@@ -47,8 +52,12 @@ char *dhcp_client_preflight(const struct scenario *) OVS_WARN_UNUSED_RESULT;
 /* Runs a DHCP client on every interface of 'scenario' with "dhcp: true",
  * all at once, in the namespaces of 'plan' (which must exist, with the
  * interfaces up), with files in 'state_dir'.  Each client gets
- * 'timeout_ms' milliseconds to obtain a lease; then it is killed.  Then
+ * 'timeout_ms' (positive) milliseconds to obtain a lease; then it is
+ * killed.  Then
  * applies the leases obtained (see above).
+ *
+ * Running the clients again is possible: an address or default route that
+ * is already there is not an error.
  *
  * Records the outcome for every DHCP interface in 'leases' (initialized by
  * the caller), replacing earlier ones: a lease (address, server, router,

@@ -338,7 +338,7 @@ put_failure(struct ds *ds, const struct dhcp_server *server,
 }
 
 /* Reports that 'server', which server_alive() found not running, is
- * gone, and how if it was a child. */
+ * gone, and how if it was a child.  'when' is "" or " while starting". */
 static void
 put_gone(struct ds *ds, const struct dhcp_server *server, const char *when)
 {
@@ -351,12 +351,12 @@ put_gone(struct ds *ds, const struct dhcp_server *server, const char *when)
     } else if (server->exited) {
         char *how = process_status_msg(server->status);
 
-        what = xasprintf("(pid %ld) has ended %s(%s)", (long int) server->pid,
+        what = xasprintf("(pid %ld) ended%s: %s", (long int) server->pid,
                          when, how);
         free(how);
     } else {
-        what = xasprintf("(pid %ld) has ended %s", (long int) server->pid,
-                         when);
+        what = xasprintf("(pid %ld) is no longer running%s",
+                         (long int) server->pid, when);
     }
     put_failure(ds, server, what);
     free(what);
@@ -436,7 +436,7 @@ wait_ready(struct dhcp_servers *servers)
                 ready[i] = true;
                 n_ready++;
             } else if (!server_alive(server)) {
-                put_gone(&errors, server, "while starting ");
+                put_gone(&errors, server, " while starting");
             } else if (late) {
                 char *what = xasprintf("(pid %ld) was not ready (UDP port "
                                        "%d bound, pid file written) "

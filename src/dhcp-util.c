@@ -80,7 +80,9 @@ dhcp_util_file_tail(const char *path, size_t n_lines)
     while (*start) {
         size_t len = strcspn(start, "\n");
 
-        ds_put_format(&tail, "    %.*s\n", (int) len, start);
+        if (len) {
+            ds_put_format(&tail, "    %.*s\n", (int) len, start);
+        }
         start += len + (start[len] == '\n');
     }
     return ds_steal_cstr(&tail);

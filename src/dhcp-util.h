@@ -12,9 +12,9 @@
 char *dhcp_util_find_program(const char *name);
 
 /* Returns the last 'n_lines' lines of the file 'path' (at most the last
- * 4 kB of it), each indented by 4 spaces and ending in a newline, or a
- * line saying why the file cannot be read.  Malloc'd; the caller frees
- * it. */
+ * 4 kB of it), each indented by 4 spaces and ending in a newline, empty
+ * lines left out, or a line saying why the file cannot be read.
+ * Malloc'd; the caller frees it. */
 char *dhcp_util_file_tail(const char *path, size_t n_lines);
 
 #endif /* dhcp-util.h */

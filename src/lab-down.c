@@ -18,6 +18,7 @@
 #include "private-ovs.h"
 #include "progress.h"
 #include "scenario.h"
+#include "simap.h"
 #include "sset.h"
 #include "switchdb.h"
 #include "util.h"
@@ -84,45 +85,49 @@ remove_etc_netns(const char *netns)
     return err;
 }
 
-/* Deletes the host-side veths marked as 'lab''s.  Deleting one end of a
- * veth pair deletes both, at once, which deleting the namespace would only
- * do later in a kernel work queue. */
+/* How long the kernel gets to destroy the devices of deleted namespaces
+ * before teardown deletes what is left one by one. */
+#define TEARDOWN_LINKS_GONE_MS 10000
+
+/* Makes sure the host-side veths in 'names' are gone.  Their namespace ends
+ * went with the namespaces, which the kernel destroys together,
+ * asynchronously, taking the host ends with them; deleting each veth
+ * instead would cost an RCU grace period per device (~30 ms, 30 s for a
+ * 1000-node lab).  Whatever outlives the wait (a namespace kept alive by a
+ * descriptor someone holds) is deleted explicitly. */
 static char *
-delete_host_links(const char *lab, size_t *n_deleted)
+remove_host_links(struct rtnl_sock *sock, const char *lab,
+                  const struct sset *names)
 {
-    struct sset names = SSET_INITIALIZER(&names);
-    struct rtnl_sock *sock = NULL;
-    struct rtnl_batch *batch = NULL;
+    struct rtnl_batch *batch;
+    struct simap left = SIMAP_INITIALIZER(&left);
     const char *name;
     char *error = NULL;
     int err;
 
-    *n_deleted = 0;
-    err = rtnl_sock_open(-1, &sock);
-    if (!err) {
-        err = owner_find_links(sock, lab, &names);
+    if (sset_is_empty(names)
+        || !rtnl_link_wait_gone(sock, names, TEARDOWN_LINKS_GONE_MS)) {
+        return NULL;
     }
+    err = rtnl_link_list(sock, &left);
     if (err) {
-        error = xasprintf("cannot list the host's links: %s",
-                          ovs_strerror(err));
-        goto out;
+        simap_destroy(&left);
+        return xasprintf("cannot list the host's links: %s",
+                         ovs_strerror(err));
     }
     batch = rtnl_batch_create();
     rtnl_batch_set_context(batch, "lab %s", lab);
-    SSET_FOR_EACH (name, &names) {
-        rtnl_link_del(batch, 0, name);
-        /* Gone already, e.g. with its namespace: fine. */
-        rtnl_batch_allow_error(batch, ENODEV);
+    SSET_FOR_EACH (name, names) {
+        if (simap_contains(&left, name)) {
+            rtnl_link_del(batch, 0, name);
+            rtnl_batch_allow_error(batch, ENODEV);
+        }
     }
     if (rtnl_batch_count(batch)) {
         error = rtnl_sock_run(sock, batch);
     }
-    *n_deleted = sset_count(&names);
-
-out:
     rtnl_batch_destroy(batch);
-    rtnl_sock_close(sock);
-    sset_destroy(&names);
+    simap_destroy(&left);
     return error;
 }
 
@@ -131,10 +136,12 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
              struct progress *progress, bool *found)
 {
     struct sset netns = SSET_INITIALIZER(&netns);
+    struct sset links = SSET_INITIALIZER(&links);
     struct ds errors = DS_EMPTY_INITIALIZER;
+    struct rtnl_sock *host_sock = NULL;
     const char *name;
-    size_t n_links;
     char *error;
+    int err;
 
     *found = false;
     progress_begin_phase(progress);
@@ -142,13 +149,10 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
 
     /* Processes first: one left in a namespace keeps the namespace and its
      * veths alive after the namespace's name is gone. */
-    SSET_FOR_EACH (name, &netns) {
-        int err = netns_kill_all(name, TEARDOWN_GRACE_MS);
-
-        if (err) {
-            ds_put_format(&errors, "namespace %s: could not stop all its "
-                          "processes: %s\n", name, ovs_strerror(err));
-        }
+    err = netns_kill_all_set(&netns, TEARDOWN_GRACE_MS);
+    if (err) {
+        ds_put_format(&errors, "lab %s: could not stop every process in its "
+                      "namespaces: %s\n", lab, ovs_strerror(err));
     }
     progress_phase_done(progress, "processes", sset_count(&netns),
                         "namespaces");
@@ -182,16 +186,19 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         }
     }
 
-    error = delete_host_links(lab, &n_links);
-    if (error) {
-        ds_put_format(&errors, "%s\n", error);
-        free(error);
+    /* The host ends are found by their mark, so that they are found even
+     * when the lab's record is lost. */
+    err = rtnl_sock_open(-1, &host_sock);
+    if (!err) {
+        err = owner_find_links(host_sock, lab, &links);
     }
-    progress_phase_done(progress, "veths", n_links, "removed");
+    if (err) {
+        ds_put_format(&errors, "cannot list the host's links: %s\n",
+                      ovs_strerror(err));
+    }
 
     SSET_FOR_EACH (name, &netns) {
-        int err = netns_delete(name);
-
+        err = netns_delete(name);
         if (err && err != ENOENT) {
             ds_put_format(&errors, "namespace %s: cannot delete: %s\n", name,
                           ovs_strerror(err));
@@ -205,7 +212,18 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     progress_phase_done(progress, "namespaces", sset_count(&netns),
                         "removed");
 
-    *found = *found || n_links || !sset_is_empty(&netns);
+    if (host_sock) {
+        error = remove_host_links(host_sock, lab, &links);
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+        }
+        progress_phase_done(progress, "veths", sset_count(&links), "removed");
+    }
+
+    *found = *found || !sset_is_empty(&links) || !sset_is_empty(&netns);
+    rtnl_sock_close(host_sock);
+    sset_destroy(&links);
     sset_destroy(&netns);
     if (errors.length) {
         ds_chomp(&errors, '\n');

@@ -44,6 +44,7 @@
 #include "private-ovs.h"
 #include "progress.h"
 #include "scenario.h"
+#include "simap.h"
 #include "socket-util.h"
 #include "switchdb.h"
 #include "timeval.h"
@@ -69,20 +70,32 @@ struct deploy {
     struct lease_table leases;  /* Leases the lab's DHCP clients got. */
 };
 
-/* Node-side interfaces get fixed indexes in their (new, empty) namespace:
- * lo is 1, the node's J-th interface 2 + J.  Requests that configure them
- * can then go into the same batch as the ones that create them, without a
- * round trip to look the indexes up. */
+/* The node end a veth request creates gets a fixed index in its (new,
+ * empty) namespace: lo is 1, the node's J-th interface 2 + J.  Requests
+ * that configure it can then go into the same batch as the one that
+ * creates it, without a round trip to look the index up.  The far end of a
+ * node-to-node veth is created as the peer, in another namespace, where
+ * the kernel chooses the index (older kernels check a peer's index in the
+ * sender's namespace), so it is looked up by name. */
+static bool
+iface_has_fixed_ifindex(const struct scenario_iface *iface)
+{
+    return iface->link != SCENARIO_LINK_PEER || iface->peer_first;
+}
+
 static int
-iface_ifindex(const struct scenario_iface *iface)
+iface_fixed_ifindex(const struct scenario_iface *iface)
 {
     return 2 + (iface - iface->node->ifaces);
 }
 
-static size_t
-node_index(const struct deploy *d, const struct scenario_node *node)
+/* The index of 'iface': fixed, or from 'looked_up' (name -> index). */
+static int
+iface_ifindex(const struct scenario_iface *iface,
+              const struct simap *looked_up)
 {
-    return node - d->scenario->nodes;
+    return (iface_has_fixed_ifindex(iface) ? iface_fixed_ifindex(iface)
+            : simap_get(looked_up, iface->name));
 }
 
 /* Many namespaces mean many descriptors: two per node while deploying. */
@@ -181,58 +194,102 @@ create_namespaces(struct deploy *d)
 }
 
 static void
-fill_node_end(const struct deploy *d, struct rtnl_link_end *end,
-              const struct scenario_iface *iface, struct eth_addr mac,
-              int mtu)
+fill_node_end(struct rtnl_link_end *end, const struct scenario_iface *iface,
+              int netns_fd, struct eth_addr mac, int mtu)
 {
     end->name = iface->name;
-    end->ifindex = iface_ifindex(iface);
-    end->netns_fd = d->netns_fds[node_index(d, iface->node)];
+    end->ifindex = iface_has_fixed_ifindex(iface) ? iface_fixed_ifindex(iface)
+                                                  : 0;
+    end->netns_fd = netns_fd;
     end->mac = mac;
     end->mtu = mtu;
 }
 
-/* Creates every veth pair in one batch sent from the host namespace, each
- * node end directly in its namespace.  Host ends are marked as the lab's
- * and brought up in the same batch. */
+/* Creates the veth pairs: from a socket in each node's namespace, one
+ * batch per node, the node end in the node and the peer in the host or in
+ * the other node.  Then, in one batch in the host, the host ends are
+ * marked as the lab's and brought up (a peer cannot be brought up as it
+ * is created). */
 static char *
 create_veths(struct deploy *d)
 {
     const struct plan *plan = d->plan;
     struct rtnl_batch *batch = rtnl_batch_create();
-    char *error;
+    struct ds errors = DS_EMPTY_INITIALIZER;
+    char *error = NULL;
+    int host_fd;
+    int err;
 
-    rtnl_batch_set_context(batch, "lab %s", plan->lab);
-    for (size_t i = 0; i < plan->n_veths; i++) {
-        const struct plan_veth *pv = &plan->veths[i];
-        struct rtnl_veth veth;
+    err = netns_open_current(&host_fd);
+    if (err) {
+        rtnl_batch_destroy(batch);
+        return xasprintf("cannot open the host's namespace: %s",
+                         ovs_strerror(err));
+    }
+    for (size_t i = 0; i < plan->n_netns; i++) {
+        rtnl_batch_clear(batch);
+        rtnl_batch_set_context(batch, "node %s", plan->netns[i].node->name);
+        for (size_t j = 0; j < plan->n_veths; j++) {
+            const struct plan_veth *pv = &plan->veths[j];
+            struct rtnl_veth veth;
 
-        rtnl_veth_init(&veth);
-        fill_node_end(d, &veth.end, pv->a, pv->a_mac, pv->mtu);
-        if (pv->kind == PLAN_VETH_PEER) {
-            fill_node_end(d, &veth.peer, pv->b, pv->b_mac, pv->mtu);
-        } else {
-            veth.peer.name = pv->b_name;
-            veth.peer.mtu = pv->mtu;
+            if (pv->a_netns != i) {
+                continue;
+            }
+            rtnl_veth_init(&veth);
+            fill_node_end(&veth.end, pv->a, -1, pv->a_mac, pv->mtu);
+            if (pv->kind == PLAN_VETH_PEER) {
+                fill_node_end(&veth.peer, pv->b, d->netns_fds[pv->b_netns],
+                              pv->b_mac, pv->mtu);
+            } else {
+                veth.peer.name = pv->b_name;
+                veth.peer.netns_fd = host_fd;
+                veth.peer.mtu = pv->mtu;
+            }
+            rtnl_link_add_veth(batch, &veth);
+            rtnl_batch_describe(batch, "create veth %s -- %s%s%s",
+                                pv->a->name,
+                                pv->b ? pv->b->node->name : "host ",
+                                pv->b ? "." : "", pv->b_name);
         }
-        rtnl_link_add_veth(batch, &veth);
-        rtnl_batch_describe(batch, "create veth %s.%s -- %s%s%s",
-                            pv->a->node->name, pv->a->name,
-                            pv->b ? pv->b->node->name : "host ",
-                            pv->b ? "." : "", pv->b_name);
-        if (pv->kind != PLAN_VETH_PEER) {
-            char *mark = owner_link_mark(plan->lab, pv->a->node->name,
-                                         pv->a->name);
-
-            owner_mark_link(batch, 0, pv->b_name, mark);
-            rtnl_link_set_up(batch, 0, pv->b_name, true);
-            free(mark);
+        error = (rtnl_batch_count(batch)
+                 ? rtnl_sock_run(d->socks[i], batch) : NULL);
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
         }
     }
-    error = rtnl_batch_count(batch) ? rtnl_sock_run(d->host_sock, batch)
-                                    : NULL;
+    close(host_fd);
+
+    if (!errors.length) {
+        rtnl_batch_clear(batch);
+        rtnl_batch_set_context(batch, "lab %s", plan->lab);
+        for (size_t i = 0; i < plan->n_veths; i++) {
+            const struct plan_veth *pv = &plan->veths[i];
+
+            if (pv->kind != PLAN_VETH_PEER) {
+                char *mark = owner_link_mark(plan->lab, pv->a->node->name,
+                                             pv->a->name);
+
+                owner_mark_link(batch, 0, pv->b_name, mark);
+                rtnl_link_set_up(batch, 0, pv->b_name, true);
+                free(mark);
+            }
+        }
+        error = (rtnl_batch_count(batch)
+                 ? rtnl_sock_run(d->host_sock, batch) : NULL);
+        if (error) {
+            ds_put_format(&errors, "%s\n", error);
+            free(error);
+        }
+    }
     rtnl_batch_destroy(batch);
-    return error;
+    if (errors.length) {
+        ds_chomp(&errors, '\n');
+        return ds_steal_cstr(&errors);
+    }
+    ds_destroy(&errors);
+    return NULL;
 }
 
 static void
@@ -247,7 +304,8 @@ add_addrs(struct rtnl_batch *batch, int ifindex, const char *ifname,
 }
 
 static void
-add_routes(struct rtnl_batch *batch, const struct scenario_node *node)
+add_routes(struct rtnl_batch *batch, const struct scenario_node *node,
+           const struct simap *ifindexes)
 {
     for (size_t i = 0; i < node->n_routes; i++) {
         const struct scenario_route *sr = &node->routes[i];
@@ -255,7 +313,7 @@ add_routes(struct rtnl_batch *batch, const struct scenario_node *node)
             .dst = sr->dst.ip,
             .plen = sr->dst.plen,
             .gw = sr->has_via ? sr->via.ip : in6addr_any,
-            .oif = sr->dev ? iface_ifindex(sr->dev) : 0,
+            .oif = sr->dev ? iface_ifindex(sr->dev, ifindexes) : 0,
         };
 
         rtnl_route_add(batch, &route);
@@ -268,6 +326,20 @@ add_routes(struct rtnl_batch *batch, const struct scenario_node *node)
     }
 }
 
+static bool
+host_ipv4_forwarding(void)
+{
+    char *text;
+    bool forwarding;
+
+    if (file_read_string("/proc/sys/net/ipv4/ip_forward", &text)) {
+        return true;            /* Unknown: be explicit in every node. */
+    }
+    forwarding = text[0] != '0';
+    free(text);
+    return forwarding;
+}
+
 /* Inside each namespace: interfaces up, addresses, routes (one batch),
  * TX checksum offload off where a port of OVS's userspace datapath is on
  * the other end, and forwarding for routers. */
@@ -277,21 +349,34 @@ configure_namespaces(struct deploy *d)
     const struct scenario *s = d->scenario;
     struct rtnl_batch *batch = rtnl_batch_create();
     struct ds errors = DS_EMPTY_INITIALIZER;
+    /* A new namespace inherits the host's IPv4 forwarding setting; a node
+     * that is not a router must not forward, or VLAN isolation would
+     * depend on how the host happens to be configured. */
+    bool host_forwards = host_ipv4_forwarding();
 
     for (size_t i = 0; i < s->n_nodes; i++) {
         const struct scenario_node *node = &s->nodes[i];
+        struct simap ifindexes = SIMAP_INITIALIZER(&ifindexes);
         char *error;
 
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            if (!iface_has_fixed_ifindex(&node->ifaces[j])) {
+                rtnl_link_list(d->socks[i], &ifindexes);
+                break;
+            }
+        }
         rtnl_batch_clear(batch);
         rtnl_batch_set_context(batch, "node %s", node->name);
         for (size_t j = 0; j < node->n_ifaces; j++) {
             const struct scenario_iface *iface = &node->ifaces[j];
+            int ifindex = iface_ifindex(iface, &ifindexes);
 
-            rtnl_link_set_up(batch, iface_ifindex(iface), iface->name, true);
-            add_addrs(batch, iface_ifindex(iface), iface->name,
-                      iface->addrs, iface->n_addrs);
+            rtnl_link_set_up(batch, ifindex, iface->name, true);
+            add_addrs(batch, ifindex, iface->name, iface->addrs,
+                      iface->n_addrs);
         }
-        add_routes(batch, node);
+        add_routes(batch, node, &ifindexes);
+        simap_destroy(&ifindexes);
         error = rtnl_batch_count(batch)
                 ? rtnl_sock_run(d->socks[i], batch) : NULL;
         if (error) {
@@ -316,15 +401,16 @@ configure_namespaces(struct deploy *d)
                 }
             }
         }
-        if (node->forwarding) {
+        if (node->forwarding || host_forwards) {
+            const char *value = node->forwarding ? "1" : "0";
             int err = netns_sysctl_set(d->netns_fds[i], "net.ipv4.ip_forward",
-                                       "1");
-            if (!err) {
+                                       value);
+            if (!err && node->forwarding) {
                 err = netns_sysctl_set(d->netns_fds[i],
                                        "net.ipv6.conf.all.forwarding", "1");
             }
             if (err) {
-                ds_put_format(&errors, "node %s: cannot enable forwarding: "
+                ds_put_format(&errors, "node %s: cannot set forwarding: "
                               "%s\n", node->name, ovs_strerror(err));
             }
         }
@@ -789,16 +875,16 @@ lab_deploy(const char *path, const struct lab_options *options,
     const char *remote;
 
     memset(&state, 0, sizeof state);
+    error = lab_check_privileges("ovs-lab up");
+    if (error) {
+        return error;
+    }
     error = scenario_load_file(path, &scenario);
     if (!error && options->name) {
         error = scenario_set_name(scenario, options->name);
     }
     if (error) {
         return error;
-    }
-    error = lab_check_privileges("ovs-lab up");
-    if (error) {
-        goto out;
     }
 
     /* ovs-lab's private OVS only has the userspace datapath; an existing

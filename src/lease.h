@@ -44,6 +44,10 @@ struct lease_table {
     struct hmap leases;
 };
 
+/* The file, in a lab's state directory, that holds the lab's leases for
+ * other processes (lease_table_save() and lease_table_load()). */
+#define LEASE_FILE_NAME "leases.json"
+
 void lease_table_init(struct lease_table *);
 void lease_table_destroy(struct lease_table *);
 

@@ -6,12 +6,16 @@
  *
  * Where devices end up.  A request acts in the namespace of the socket
  * that sends it, except that a new device (or its veth peer) is created
- * in the namespace its 'netns_fd' names.  An explicit ifindex is looked up
- * in the socket's namespace first, so it only makes sense for an end that
- * is created there; and the kernel honours a peer's ifindex only when the
- * device itself has one too.  The fast way to give a node interface 'eth0'
- * in namespace N with host end 'ol1a2b3c-12' in the host namespace is thus
- * one request sent from a socket in N:
+ * in the namespace its 'netns_fd' names.  An explicit ifindex lets later
+ * requests of the same batch address a new device without a lookup (lo is
+ * 1 in a fresh namespace, so a node's interfaces can be 2, 3, ...).  The
+ * kernel honours a peer's ifindex only when the device itself has one
+ * too.  Linux 6.18 (tested) checks an explicit ifindex in the namespace
+ * the device is created in; older kernels check it in the namespace of
+ * the socket, where it may well be taken (EEXIST) if that is the host's.
+ * A request sent from a socket inside the node's namespace works with
+ * both, e.g. for interface 'eth0' of namespace N with host end
+ * 'ol1a2b3c-12':
  *
  *     struct rtnl_veth veth;
  *     rtnl_veth_init(&veth);

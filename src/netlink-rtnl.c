@@ -178,7 +178,10 @@ rtnl_batch_start(struct rtnl_batch *b, uint16_t type, uint16_t flags)
 {
     struct nlmsghdr *nlh;
 
+    /* Zeroed because libmnl (1.0.4) leaves attribute padding as it finds
+     * it, and requests should be the same bytes every time. */
     ofpbuf_prealloc_tailroom(&b->msgs, RTNL_MSG_MAX);
+    memset(ofpbuf_tail(&b->msgs), 0, RTNL_MSG_MAX);
     nlh = mnl_nlmsg_put_header(ofpbuf_tail(&b->msgs));
     nlh->nlmsg_type = type;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;

@@ -53,6 +53,7 @@ static char ns_a[64], ns_b[64]; /* Two nodes. */
 static char host_a[32];         /* Host end of A's eth1 (made from A). */
 static char host_b[32];         /* Host end of B's eth1 (made from host). */
 static char tmp_dir[PATH_MAX];
+static int eth2_ifindex;        /* Of eth2 in A and B. */
 static char etc_dir[PATH_MAX];  /* /etc/netns/<ns_a> */
 static bool made_etc_netns;     /* Did we create /etc/netns? */
 
@@ -267,7 +268,7 @@ test_build_topology(void)
     struct rtnl_route route;
     struct in6_addr addr;
     long long int start;
-    char *cmd;
+    char *cmd, *needle;
 
     open_ns(ns_a, &fd_a);
     open_ns(ns_b, &fd_b);
@@ -275,6 +276,25 @@ test_build_topology(void)
     CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(fd_a, &sock_a), 0);
     CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(fd_b, &sock_b), 0);
     CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(-1, &sock_host), 0);
+
+    /* For eth2, an ifindex that the host namespace uses (if it has one
+     * above 3): created from the host socket, the kernel must check it in
+     * the target namespace. */
+    {
+        struct simap host_links = SIMAP_INITIALIZER(&host_links);
+        struct simap_node *node;
+
+        CU_ASSERT_EQUAL(rtnl_link_list(sock_host, &host_links), 0);
+        eth2_ifindex = 0;
+        SIMAP_FOR_EACH (node, &host_links) {
+            if (node->data > 3
+                && (!eth2_ifindex || node->data < eth2_ifindex)) {
+                eth2_ifindex = node->data;
+            }
+        }
+        eth2_ifindex = eth2_ifindex ? eth2_ifindex : 5;
+        simap_destroy(&host_links);
+    }
 
     start = time_msec();
 
@@ -350,8 +370,10 @@ test_build_topology(void)
     rtnl_link_add_veth(b, &veth);
     rtnl_veth_init(&veth);
     veth.end.name = "eth2";
+    veth.end.ifindex = eth2_ifindex;
     veth.end.netns_fd = fd_a;
     veth.peer.name = "eth2";
+    veth.peer.ifindex = eth2_ifindex;
     veth.peer.netns_fd = fd_b;
     rtnl_link_add_veth(b, &veth);
     run_batch(sock_host, b);
@@ -395,12 +417,14 @@ test_build_topology(void)
     assert_output(cmd, "state UP", true);
     free(cmd);
     cmd = xasprintf("ip -n %s -o link show eth2", ns_a);
-    assert_output(cmd, "eth2@", true);
+    needle = xasprintf("%d: eth2@", eth2_ifindex);
+    assert_output(cmd, needle, true);
     assert_output(cmd, ns_b, true);      /* link-netns: peer in B */
     free(cmd);
     cmd = xasprintf("ip -n %s -o link show eth2", ns_b);
-    assert_output(cmd, "eth2@", true);
+    assert_output(cmd, needle, true);
     free(cmd);
+    free(needle);
     assert_output("ip -o link show eth2", "does not exist", true);
 
     cmd = xasprintf("ip -n %s -o addr show dev eth0", ns_a);
@@ -488,7 +512,12 @@ test_sysctl(void)
     char *host_before, *host_after, *cmd;
     int fd;
 
+    /* New namespaces copy the host's current values: set both, opposite
+     * ways. */
     host_before = run(NULL, "cat /proc/sys/net/ipv4/ip_forward");
+    open_ns(ns_b, &fd);
+    CU_ASSERT_EQUAL(netns_sysctl_set(fd, "net.ipv4.ip_forward", "0"), 0);
+    close(fd);
     open_ns(ns_a, &fd);
     CU_ASSERT_EQUAL(netns_sysctl_set(fd, "net.ipv4.ip_forward", "1"), 0);
     CU_ASSERT_EQUAL(netns_sysctl_set(fd, "net/ipv6/conf/eth0/accept_dad",
@@ -877,7 +906,7 @@ test_link_list(void)
     CU_ASSERT_EQUAL(simap_get(&links, "lo"), 1);
     CU_ASSERT_EQUAL(simap_get(&links, "eth0"), 2);
     CU_ASSERT_EQUAL(simap_get(&links, "eth1"), 3);
-    CU_ASSERT(simap_get(&links, "eth2") > 3);
+    CU_ASSERT_EQUAL(simap_get(&links, "eth2"), eth2_ifindex);
     rtnl_sock_close(sock);
     close(fd);
     simap_destroy(&links);

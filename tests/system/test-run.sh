@@ -1,0 +1,105 @@
+#!/bin/bash
+# System tests of "ovs-lab run": DHCP with a real dnsmasq and real clients,
+# checks, reports (JUnit), and failure cases.  Asserted from outside
+# ovs-lab: dnsmasq's own lease file, ip addr, TCP through the lab, exit
+# codes and the JUnit file.
+. "$(dirname "$0")/lib.sh"
+
+# --- seed 001: dnsmasq in ns1, a lease for ns2 on VLAN 100, none for ns3 ----
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "seed001 runs green and stays up (--keep)" \
+    "$OVS_LAB" run -q --keep --name "$lab" --junit "$T_TMP/seed001.xml" \
+    "$SCENARIOS/seed001-ovs-vlans-dhcp.yaml"
+ns2_mac=$(ip -n "$lab-ns2" -o link show eth0 | grep -o 'link/ether [0-9a-f:]*' | awk '{print $2}')
+ns2_addr=$(ip -n "$lab-ns2" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
+t_ok "ns2's eth0 carries a leased address" test -n "$ns2_addr"
+t_match "dnsmasq's lease file holds ns2's MAC and address" "$ns2_mac $ns2_addr" \
+    cat "/run/ovs-lab/labs/$lab/dnsmasq-ns1.leases"
+t_match "the leased address is in the scenario's range" '^10\.0\.100\.(1[0-9][0-9]|200)$' echo "$ns2_addr"
+t_fails "ns3 (VLAN 200) got no address" \
+    bash -c "ip -n $lab-ns3 -4 -o addr show dev eth0 | grep -q inet"
+t_match "dnsmasq runs in ns1" dnsmasq bash -c "ps -o comm= -p \$(ip netns pids $lab-ns1)"
+t_tcp_echo_server "$lab-ns1" 7100
+t_ok "TCP ns2 -> ns1 over the leased address carries 256 KiB" \
+    t_tcp_transfer "$lab-ns2" 10.0.100.1 7100
+t_match "the JUnit report has every check" 'tests="6"' cat "$T_TMP/seed001.xml"
+t_fails "the JUnit report has no failure" grep -q '<failure' "$T_TMP/seed001.xml"
+pids=$(t_lab_pids "$lab")
+t_ok "the kept lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+
+# --- two VLANs, one dnsmasq serving both through two interfaces -------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "two-vlan-dhcp runs green" "$OVS_LAB" run -q --name "$lab" "$SCENARIOS/two-vlan-dhcp.yaml"
+t_assert_nothing_left "$lab"
+
+# --- the VLAN isolation lab ------------------------------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "vlan-isolation runs green" "$OVS_LAB" run -q --name "$lab" "$SCENARIOS/vlan-isolation.yaml"
+t_assert_nothing_left "$lab"
+
+# --- wrong expectations: exit 1 and the failing check named in JUnit ---------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/wrong.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.5.0.1/24}}}
+  b: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.5.0.2/24}}}
+  c: {interfaces: {eth0: {switch: sw, vlan: 20, address: 10.5.0.3/24}}}
+settings: {timeout: 2s}
+checks:
+  - ping: {from: a, to: b, name: a reaches b}
+  - ping: {from: a, to: c, name: a wrongly expected to reach c}
+  - tcp: {from: a, to: b, port: 9, name: nothing listens on b port 9}
+EOF
+"$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/wrong.xml" --json "$T_TMP/wrong.json" "$T_TMP/wrong.yaml" >"$T_TMP/wrong.out" 2>&1
+t_ok "a run with a failing check exits 1" test $? = 1
+t_match "JUnit names the failing ping" '<testcase[^>]*name="a wrongly expected to reach c"[^/]*>[[:space:]]*<failure' \
+    tr -d '\n' <"$T_TMP/wrong.xml"
+t_match "JUnit names the failing tcp check" '<testcase[^>]*name="nothing listens on b port 9"[^/]*>[[:space:]]*<failure' \
+    tr -d '\n' <"$T_TMP/wrong.xml"
+t_match "JUnit counts 2 failures of 3" 'tests="3"[^>]*failures="2"|failures="2"[^>]*tests="3"' \
+    cat "$T_TMP/wrong.xml"
+t_ok "the JSON report parses and says 1 passed" \
+    python3 -c "import json,sys; r=json.load(open('$T_TMP/wrong.json')); sys.exit(0 if r['passed']==1 and r['failed']==2 else 1)"
+t_assert_nothing_left "$lab"
+
+# --- dnsmasq dies during the run: reported, lab still torn down -------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/dies.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  srv:
+    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.4.0.1/24}}
+    dhcp-server:
+      interfaces:
+        eth0: {range: [10.4.0.100, 10.4.0.150]}
+  cli:
+    interfaces: {eth0: {switch: sw, vlan: 10, dhcp: true}}
+checks:
+  - dhcp: {node: cli}
+  - exec: {node: srv, command: "kill \$(cat /run/ovs-lab/labs/$lab/dnsmasq-srv.pid)", name: kill dnsmasq}
+EOF
+"$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/dies.xml" "$T_TMP/dies.yaml" >"$T_TMP/dies.out" 2>&1
+t_ok "a run whose dnsmasq died exits 1" test $? = 1
+t_match "the report says dnsmasq died" 'dnsmasq.*(died|exited|not running)|(died|exited|not running).*dnsmasq' \
+    cat "$T_TMP/dies.xml" "$T_TMP/dies.out"
+t_assert_nothing_left "$lab"
+
+# --- dnsmasq missing: a clear error before anything is deployed -------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+OVS_LAB_DNSMASQ=/nonexistent/dnsmasq "$OVS_LAB" run -q --name "$lab" "$T_TMP/dies.yaml" >"$T_TMP/missing.out" 2>&1
+t_ok "a run without dnsmasq fails" test $? != 0
+t_match "the error names dnsmasq and what to install" 'dnsmasq.*(install|dnsmasq-base)' cat "$T_TMP/missing.out"
+t_match "nothing was changed" 'nothing was changed' cat "$T_TMP/missing.out"
+t_assert_nothing_left "$lab"
+
+t_done
