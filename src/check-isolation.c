@@ -113,15 +113,18 @@ put_addrs(struct ds *s, const struct check_addrs *addrs)
     }
 }
 
-/* Fills 'detail' for 'pair' and returns whether b was reached. */
-static bool
+/* Fills 'detail' for 'pair' and returns the outcome in a few words, for
+ * the summary of wrong pairs. */
+static const char *
 finish_pair(const struct check_isolation *iso,
             const struct isolation_pair *pair,
             const struct check_prober *prober, struct check_detail *detail)
 {
     const struct check_probe_result *reply = NULL;
+    const struct check_probe_result *no_socket = NULL;
     bool all_unroutable = pair->targets.n > 0;
     struct ds observed = DS_EMPTY_INITIALIZER;
+    int other_error = 0;
 
     detail->duration_ms = 0;
     for (size_t i = 0; i < pair->targets.n; i++) {
@@ -140,6 +143,11 @@ finish_pair(const struct check_isolation *iso,
             free(rtt);
         }
         all_unroutable = all_unroutable && r->error == ENETUNREACH;
+        if (r->no_socket) {
+            no_socket = r;
+        } else if (r->error && r->error != ENETUNREACH) {
+            other_error = r->error;
+        }
     }
 
     detail->name = xasprintf("%s -> %s", pair->a->name, pair->b->name);
@@ -149,6 +157,11 @@ finish_pair(const struct check_isolation *iso,
     if (pair->no_address) {
         ds_put_format(&observed, "%s has no address on %s to probe",
                       pair->b->name, pair->segment->name);
+    } else if (no_socket) {
+        char *s = check_describe_no_socket(no_socket, pair->a);
+
+        ds_put_cstr(&observed, s);
+        free(s);
     } else if (!reply && !pair->targets.n) {
         ds_put_format(&observed, "%s has no address", pair->b->name);
     } else if (!reply && all_unroutable) {
@@ -158,10 +171,17 @@ finish_pair(const struct check_isolation *iso,
         ds_put_cstr(&observed, "no reply from ");
         put_addrs(&observed, &pair->targets);
         ds_put_format(&observed, " within %u s", iso->check->timeout);
+        if (other_error) {
+            ds_put_format(&observed, " (%s)", ovs_strerror(other_error));
+        }
     }
     detail->observed = ds_steal_cstr(&observed);
-    detail->passed = !pair->no_address && (reply != NULL) == !!pair->segment;
-    return reply != NULL;
+    /* A pair that could not be probed proves nothing either way. */
+    detail->passed = (!pair->no_address && !no_socket
+                      && (reply != NULL) == !!pair->segment);
+    return (pair->no_address ? "not probed (no address)"
+            : no_socket ? "not probed (no socket)"
+            : reply ? "reached" : "not reached");
 }
 
 void
@@ -177,7 +197,7 @@ check_isolation_finish(struct check_isolation *iso,
     for (size_t i = 0; i < iso->n_pairs; i++) {
         const struct isolation_pair *pair = &iso->pairs[i];
         struct check_detail *detail = &result->details[i];
-        bool reached = finish_pair(iso, pair, prober, detail);
+        const char *outcome = finish_pair(iso, pair, prober, detail);
 
         n_reachable += pair->segment != NULL;
         result->duration_ms = MAX(result->duration_ms, detail->duration_ms);
@@ -186,9 +206,7 @@ check_isolation_finish(struct check_isolation *iso,
         }
         if (++n_wrong <= ISOLATION_MAX_LISTED) {
             ds_put_format(&observed, "%s%s %s", n_wrong > 1 ? ", " : "",
-                          detail->name,
-                          pair->no_address ? "not probed (no address)"
-                          : reached ? "reached" : "not reached");
+                          detail->name, outcome);
         }
     }
 

@@ -124,6 +124,8 @@ struct check_probe_result {
                                  * ECONNREFUSED, EHOSTUNREACH, or
                                  * ENETUNREACH (no route, given up at
                                  * once). */
+    bool no_socket;             /* 'error' is from opening the socket in
+                                 * the namespace: nothing was sent. */
     long long int rtt_us;       /* If reached: round trip of the echo, or
                                  * time the connect() took. */
     long long int elapsed_ms;   /* From start until done. */
@@ -148,6 +150,11 @@ void check_prober_run(struct check_prober *, const struct check_pollset *);
 
 const struct check_probe_result *check_prober_result(
     const struct check_prober *, size_t idx);
+
+/* "cannot open a socket in node NODE: ERROR", for a 'no_socket' result
+ * (malloc'd). */
+char *check_describe_no_socket(const struct check_probe_result *,
+                               const struct scenario_node *from);
 
 /* ---- Commands run in nodes (check-exec.c). ---- */
 

@@ -342,6 +342,7 @@ tcp_attempt(struct check_prober *prober, struct probe *p, long long int now)
     error = socket_in_netns(p->ns, p->dst.family, SOCK_STREAM, 0, &p->fd);
     if (error) {
         p->result.error = error;
+        p->result.no_socket = true;
         probe_finish(prober, p, false, now);
         return;
     }
@@ -384,6 +385,7 @@ check_prober_start(struct check_prober *prober)
             }
             if (p->ns->icmp_fd[fam] < 0) {
                 p->result.error = p->ns->icmp_error[fam];
+                p->result.no_socket = true;
                 probe_finish(prober, p, false, now);
             }
         }
@@ -599,4 +601,12 @@ const struct check_probe_result *
 check_prober_result(const struct check_prober *prober, size_t idx)
 {
     return &prober->probes[idx].result;
+}
+
+char *
+check_describe_no_socket(const struct check_probe_result *r,
+                         const struct scenario_node *from)
+{
+    return xasprintf("cannot open a socket in node %s: %s", from->name,
+                     ovs_strerror(r->error));
 }

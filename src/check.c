@@ -320,6 +320,9 @@ describe_failure(const struct scenario_check *check,
 {
     bool tcp = check->kind == SCENARIO_CHECK_TCP;
 
+    if (r->no_socket) {
+        return check_describe_no_socket(r, check->reach.from);
+    }
     switch (r->error) {
     case 0:
         return xasprintf("no %s within %u s", tcp ? "connection" : "reply",
@@ -379,7 +382,8 @@ finish_reach(const struct check_task *task, const struct check_prober *prober,
     } else {
         result->observed = describe_failure(check, r, buf);
     }
-    result->passed = reached == check->expect_ok;
+    /* A probe that could not even start proves nothing either way. */
+    result->passed = !r->no_socket && reached == check->expect_ok;
     result->duration_ms = r->elapsed_ms;
 }
 

@@ -18,9 +18,12 @@
  * interface name, offers at once (no-ping: otherwise dnsmasq pings each
  * address for about 3 s first), is authoritative, reads neither
  * /etc/resolv.conf nor /etc/dnsmasq.conf, and answers DNS only if the
- * scenario says "dns: true" (otherwise port=0).  Options the scenario does
- * not give are not sent: a pool without "router" sends an empty router
- * option, so clients get no default route from dnsmasq's own address.
+ * scenario says "dns: true" (otherwise port=0), from the node's /etc/hosts
+ * (e.g. "hosts: auto") and the DHCP clients' names, never forwarding.  A
+ * pool without "router" sends no router option (dnsmasq would otherwise
+ * offer its own address, giving clients a default route); a pool without
+ * "dns-servers" sends no DNS option, except that with "dns: true" dnsmasq
+ * offers itself.
  * Fixed leases are dhcp-host lines with the MAC ovs-lab gives the client
  * interface (plan_iface_mac()).
  *

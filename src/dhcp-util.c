@@ -1,6 +1,7 @@
 #include <config.h>
 #include "dhcp-util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,22 @@ find_in_dirs(const char *name, const char *dirs)
 char *
 dhcp_util_find_program(const char *name)
 {
-    const char *path = getenv("PATH");
-    char *found = path ? find_in_dirs(name, path) : NULL;
+    char *variable = xasprintf("OVS_LAB_%s", name);
+    const char *override;
+    const char *path;
+    char *found;
 
+    for (char *p = variable; *p; p++) {
+        *p = toupper((unsigned char) *p);
+    }
+    override = getenv(variable);
+    free(variable);
+    if (override && override[0]) {
+        return access(override, X_OK) ? NULL : xstrdup(override);
+    }
+
+    path = getenv("PATH");
+    found = path ? find_in_dirs(name, path) : NULL;
     return found ? found : find_in_dirs(name, "/usr/sbin:/sbin");
 }
 

@@ -8,7 +8,10 @@
 
 /* Returns the full path (malloc'd, the caller frees it) of the executable
  * 'name', looked up in $PATH and then in /usr/sbin and /sbin (which a
- * non-root $PATH often lacks), or NULL if there is none. */
+ * non-root $PATH often lacks), or NULL if there is none.  The environment
+ * variable OVS_LAB_NAME (e.g. OVS_LAB_DNSMASQ, OVS_LAB_UDHCPC) names the
+ * program instead, for a build of one's own; NULL if that is not an
+ * executable. */
 char *dhcp_util_find_program(const char *name);
 
 /* Returns the last 'n_lines' lines of the file 'path' (at most the last

@@ -40,8 +40,8 @@ supervise_dhcp_servers(const struct lab_record *record,
 static void
 load_leases(const struct lab_record *record, struct lease_table *leases)
 {
-    char *path = xasprintf("%s/%s/leases.json", STATE_LABS_DIR,
-                           record->state.lab);
+    char *path = xasprintf("%s/%s/%s", STATE_LABS_DIR, record->state.lab,
+                           LEASE_FILE_NAME);
 
     /* No file: the lab has no DHCP clients. */
     if (!access(path, F_OK)) {
@@ -82,10 +82,9 @@ lab_run(const char *path, const struct lab_options *options,
     check_run_all(&env, &results);
     supervise_dhcp_servers(&record, &results);
 
-    if (!options->quiet) {
-        report_print(&results, stdout);
-        fflush(stdout);
-    }
+    /* The report is what "run" is for: -q only silences progress. */
+    report_print(&results, stdout);
+    fflush(stdout);
     if (run->json_path) {
         error = report_write_json(&results, run->json_path);
     }

@@ -157,6 +157,23 @@ preflight(const struct deploy *d)
     return error;
 }
 
+static bool
+scenario_uses_ipv6(const struct scenario *s)
+{
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            const struct scenario_iface *iface = &s->nodes[i].ifaces[j];
+
+            for (size_t k = 0; k < iface->n_addrs; k++) {
+                if (iface->addrs[k].family == AF_INET6) {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
 /* Creates the namespaces, opens a descriptor and a netlink socket in each,
  * and marks each as the lab's (lo's alias) and brings lo up, one request
  * batch per namespace. */
@@ -166,6 +183,10 @@ create_namespaces(struct deploy *d)
     const struct plan *plan = d->plan;
     char *mark = owner_netns_mark(plan->lab);
     struct rtnl_batch *batch = rtnl_batch_create();
+    /* Duplicate address detection keeps even link-local IPv6 addresses
+     * unusable for a second or more after a link comes up; in a lab every
+     * address is planned, so interfaces created later skip it. */
+    bool no_dad = scenario_uses_ipv6(d->scenario);
     char *error = NULL;
 
     for (size_t i = 0; i < plan->n_netns && !error; i++) {
@@ -174,6 +195,10 @@ create_namespaces(struct deploy *d)
 
         if (!err) {
             err = netns_open(name, &d->netns_fds[i]);
+        }
+        if (!err && no_dad) {
+            err = netns_sysctl_set(d->netns_fds[i],
+                                   "net.ipv6.conf.default.accept_dad", "0");
         }
         if (!err) {
             err = rtnl_sock_open(d->netns_fds[i], &d->socks[i]);
@@ -561,7 +586,7 @@ run_dhcp(struct deploy *d)
                                  d->scenario->settings.timeout * 1000,
                                  &d->leases);
         if (!error) {
-            char *path = xasprintf("%s/leases.json", dir);
+            char *path = xasprintf("%s/%s", dir, LEASE_FILE_NAME);
             const struct lease *lease;
             size_t n = 0;
 
@@ -697,6 +722,74 @@ port_is_listening(int netns_fd, const struct scenario_node *node, int port)
     return listening;
 }
 
+/* A started command that "up" waits for. */
+struct started {
+    size_t node;                /* Index into scenario->nodes. */
+    const struct scenario_start *start;
+    size_t number;              /* 1-based, within the node. */
+    pid_t pid;
+    bool waiting;               /* Its "wait-port" does not listen yet. */
+};
+
+static char *
+start_log_path(const char *dir, const struct scenario_node *node,
+               size_t number)
+{
+    return xasprintf("%s/%s-start%"PRIuSIZE".log", dir, node->name, number);
+}
+
+/* Waits until every command in 'started' with a "wait-port" listens on it,
+ * all at once, so that slow starters do not add up. */
+static char *
+wait_for_ports(struct deploy *d, const char *dir, struct started *started,
+               size_t n)
+{
+    long long int deadline = time_msec() + START_WAIT_MS;
+    size_t n_waiting = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        n_waiting += started[i].waiting;
+    }
+    while (n_waiting) {
+        for (size_t i = 0; i < n; i++) {
+            struct started *st = &started[i];
+            const struct scenario_node *node = &d->scenario->nodes[st->node];
+            int status;
+
+            if (!st->waiting) {
+                continue;
+            }
+            if (port_is_listening(d->netns_fds[st->node], node,
+                                  st->start->wait_port)) {
+                st->waiting = false;
+                n_waiting--;
+                continue;
+            }
+            if (waitpid(st->pid, &status, WNOHANG) == st->pid) {
+                char *log = start_log_path(dir, node, st->number);
+                char *error = xasprintf("node %s: \"%s\" (line %d) exited "
+                                        "before listening on port %d; see "
+                                        "%s", node->name,
+                                        st->start->command,
+                                        st->start->loc.line,
+                                        st->start->wait_port, log);
+                free(log);
+                return error;
+            }
+            if (time_msec() > deadline) {
+                return xasprintf("node %s: \"%s\" (line %d) did not listen "
+                                 "on port %d within %d s", node->name,
+                                 st->start->command, st->start->loc.line,
+                                 st->start->wait_port, START_WAIT_MS / 1000);
+            }
+        }
+        if (n_waiting) {
+            xnanosleep(20 * 1000 * 1000);
+        }
+    }
+    return NULL;
+}
+
 /* Starts the scenario's commands in their nodes, detached, with output in
  * the lab's state directory, then waits for those with a "wait-port". */
 static char *
@@ -704,16 +797,16 @@ start_commands(struct deploy *d, size_t *n_started)
 {
     const struct scenario *s = d->scenario;
     char *dir = state_dir(d->plan->lab);
+    struct started *started = NULL;
+    size_t n = 0, allocated = 0;
     char *error = NULL;
 
-    *n_started = 0;
     for (size_t i = 0; i < s->n_nodes && !error; i++) {
         const struct scenario_node *node = &s->nodes[i];
 
         for (size_t j = 0; j < node->n_starts && !error; j++) {
             const struct scenario_start *start = &node->starts[j];
-            char *log = xasprintf("%s/%s-start%"PRIuSIZE".log", dir,
-                                  node->name, j + 1);
+            char *log = start_log_path(dir, node, j + 1);
             struct netns_spawn_options opts = {
                 .stdout_path = log,
                 .stderr_path = log,
@@ -721,44 +814,30 @@ start_commands(struct deploy *d, size_t *n_started)
                 .detach = true,
             };
             char *argv[] = { "/bin/sh", "-c", start->command, NULL };
-            long long int deadline;
             pid_t pid;
 
             error = netns_spawn(d->plan->netns[i].name, argv, &opts, &pid);
             free(log);
-            if (error) {
-                break;
-            }
-            (*n_started)++;
-            if (!start->wait_port) {
-                continue;
-            }
-            deadline = time_msec() + START_WAIT_MS;
-            while (!port_is_listening(d->netns_fds[i], node,
-                                      start->wait_port)) {
-                int status;
-
-                if (waitpid(pid, &status, WNOHANG) == pid) {
-                    error = xasprintf("node %s: \"%s\" (line %d) exited "
-                                      "before listening on port %d; see "
-                                      "%s/%s-start%"PRIuSIZE".log",
-                                      node->name, start->command,
-                                      start->loc.line, start->wait_port, dir,
-                                      node->name, j + 1);
-                    break;
+            if (!error) {
+                if (n >= allocated) {
+                    started = x2nrealloc(started, &allocated,
+                                         sizeof *started);
                 }
-                if (time_msec() > deadline) {
-                    error = xasprintf("node %s: \"%s\" (line %d) did not "
-                                      "listen on port %d within %d s",
-                                      node->name, start->command,
-                                      start->loc.line, start->wait_port,
-                                      START_WAIT_MS / 1000);
-                    break;
-                }
-                xnanosleep(20 * 1000 * 1000);
+                started[n++] = (struct started) {
+                    .node = i,
+                    .start = start,
+                    .number = j + 1,
+                    .pid = pid,
+                    .waiting = start->wait_port != 0,
+                };
             }
         }
     }
+    if (!error) {
+        error = wait_for_ports(d, dir, started, n);
+    }
+    *n_started = n;
+    free(started);
     free(dir);
     return error;
 }

@@ -171,7 +171,11 @@ t_assert_nothing_left() {
     local left pid
     left=$(t_leftovers "$lab")
     for pid in "$@"; do
-        kill -0 "$pid" 2>/dev/null && left+=$'\n'"process $pid"
+        # A zombie is dead: only its parent (maybe this shell) has to reap it.
+        case $(ps -o stat= -p "$pid" 2>/dev/null) in
+            ''|Z*) ;;
+            *) left+=$'\n'"process $pid ($(ps -o args= -p "$pid"))" ;;
+        esac
     done
     left=$(echo "$left" | grep .)
     if [ -z "$left" ]; then

@@ -584,6 +584,53 @@ test_big_isolation(void)
     printf("\n870 pairs in %lld ms\n", big_results.duration_ms);
 }
 
+/* ---- A lab that is not there. ---- */
+
+static const char ghost_yaml[] =
+    "settings: {timeout: 1}\n"
+    "nodes:\n"
+    "  g1: {interfaces: {eth0: {peer: g2.eth0, address: 10.79.0.1/24}}}\n"
+    "  g2: {interfaces: {eth0: {address: 10.79.0.2/24}}}\n"
+    "checks:\n"
+    "  - ping: {name: g-ping, from: g1, to: g2, expect: fail}\n"
+    "  - tcp: {name: g-tcp, from: g1, to: g2, port: 80, expect: fail}\n"
+    "  - isolation: {name: g-iso}\n"
+    "  - exec: {name: g-exec, node: g1, command: \"true\"}\n";
+
+/* Checks against namespaces that do not exist fail, even those that
+ * expect failure: nothing could be probed. */
+static void
+test_missing_namespaces(void)
+{
+    struct check_results r;
+    struct test_lab ghost;
+    struct check_env env;
+    char *name = xasprintf("ckg%x", (unsigned int) getpid());
+
+    CU_ASSERT_TRUE_FATAL(load_lab(&ghost, name, ghost_yaml));
+    CU_ASSERT_FALSE_FATAL(netns_exists(ns_of(&ghost,
+                                             node_named(&ghost, "g1"))));
+    env = (struct check_env) { ghost.scenario, ghost.plan, NULL };
+    check_results_init(&r, name, NULL);
+    check_run_all(&env, &r);
+
+    CU_ASSERT_EQUAL_FATAL(r.n, 4);
+    CU_ASSERT_EQUAL(check_results_n_failed(&r), 4);
+    for (size_t i = 0; i < 3; i++) {
+        CU_ASSERT_TRUE(starts_with(r.results[i].observed,
+                                   i == 2 ? "2 of 2 pairs wrong: g1 -> g2 "
+                                   "not probed (no socket)"
+                                   : "cannot open a socket in node g1: "));
+    }
+    CU_ASSERT_TRUE(starts_with(r.results[3].observed, "cannot run: "));
+    CU_ASSERT(r.duration_ms < 500);
+
+    check_results_destroy(&r);
+    plan_destroy(ghost.plan);
+    scenario_destroy(ghost.scenario);
+    free(name);
+}
+
 /* ---- Running. ---- */
 
 static void
@@ -630,6 +677,7 @@ run_tests(void)
         { "exec", test_exec },
         { "reports of a real run", test_reports },
         { "isolation of 30 nodes in one timeout", test_big_isolation },
+        { "namespaces that are not there", test_missing_namespaces },
     };
     unsigned int failures;
     CU_pSuite suite;

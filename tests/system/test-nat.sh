@@ -1,8 +1,8 @@
 #!/bin/bash
 # System tests of what the host does for labs (root): egress NAT, port
 # forwarding and IPv4 forwarding, seen from outside ovs-lab: python3
-# sockets in the namespaces, the servers' own record of who connected,
-# "nft list", /proc/sys and /proc/net/snmp.
+# sockets in the namespaces, the servers' own record of who connected (and
+# whether they could answer), "nft list table" and /proc/sys.
 #
 # "The internet" is always a namespace linked to the host (never a real
 # outside address): the seed's "upstream" node, or a separate lab.
@@ -83,8 +83,11 @@ t_http_get() {
     "${in_ns[@]}" python3 - "$2" "$3" <<'EOF'
 import sys, urllib.request
 opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-r = opener.open("http://%s:%s/" % (sys.argv[1], sys.argv[2]), timeout=5)
-sys.exit(0 if r.status == 200 else 1)
+try:
+    r = opener.open("http://%s:%s/" % (sys.argv[1], sys.argv[2]), timeout=10)
+except OSError as e:
+    sys.exit("GET failed: %s" % e)
+sys.exit(0 if r.status == 200 else "status %d" % r.status)
 EOF
 }
 

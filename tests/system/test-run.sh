@@ -59,9 +59,9 @@ checks:
 EOF
 "$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/wrong.xml" --json "$T_TMP/wrong.json" "$T_TMP/wrong.yaml" >"$T_TMP/wrong.out" 2>&1
 t_ok "a run with a failing check exits 1" test $? = 1
-t_match "JUnit names the failing ping" '<testcase[^>]*name="a wrongly expected to reach c"[^/]*>[[:space:]]*<failure' \
+t_match "JUnit names the failing ping" '<testcase[^>]*name="a wrongly expected to reach c"[^>]*[^/]>[[:space:]]*<failure' \
     tr -d '\n' <"$T_TMP/wrong.xml"
-t_match "JUnit names the failing tcp check" '<testcase[^>]*name="nothing listens on b port 9"[^/]*>[[:space:]]*<failure' \
+t_match "JUnit names the failing tcp check" '<testcase[^>]*name="nothing listens on b port 9"[^>]*[^/]>[[:space:]]*<failure' \
     tr -d '\n' <"$T_TMP/wrong.xml"
 t_match "JUnit counts 2 failures of 3" 'tests="3"[^>]*failures="2"|failures="2"[^>]*tests="3"' \
     cat "$T_TMP/wrong.xml"
