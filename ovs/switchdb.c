@@ -819,6 +819,46 @@ build_ports(struct switchdb *db, struct ovsdb_idl_txn *txn,
     return result;
 }
 
+/* True if ovs-vswitchd has not yet reported on 'sp': neither an OpenFlow
+ * port nor an error. */
+static bool
+port_is_pending(const struct db_index *idx, const struct switchdb_port *sp)
+{
+    const struct ovsrec_interface *iface = shash_find_data(&idx->ifaces,
+                                                           sp->name);
+
+    return (iface && !iface->n_ofport
+            && !(iface->error && iface->error[0]));
+}
+
+/* Waits, up to the timeout, until ovs-vswitchd has reported an OpenFlow
+ * port or an error for every port of 'lab'.  cur_cfg >= next_cfg normally
+ * means it has, but under load ovs-vswitchd has been seen to report
+ * cur_cfg before the ofport of every new interface. */
+static void
+wait_for_ports(struct switchdb *db, const struct switchdb_lab *lab)
+{
+    long long int deadline = time_msec() + db->timeout_ms;
+
+    for (;;) {
+        struct db_index idx;
+        bool pending = false;
+
+        ovsdb_idl_run(db->idl);
+        db_index_init(&idx, db->idl);
+        for (size_t i = 0; i < lab->n_ports && !pending; i++) {
+            pending = port_is_pending(&idx, lab->ports[i]);
+        }
+        db_index_destroy(&idx);
+        if (!pending || time_msec() >= deadline) {
+            return;
+        }
+        ovsdb_idl_wait(db->idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
 /* After ovs-vswitchd has applied the lab, checks that each of its ports got
  * an OpenFlow port number.  Returns NULL or a message naming every port
  * that failed, with ovs-vswitchd's reason. */
@@ -919,7 +959,11 @@ switchdb_apply(struct switchdb *db, const struct switchdb_lab *lab)
         }
     }
 
-    return error ? error : check_ports(db, lab);
+    if (error) {
+        return error;
+    }
+    wait_for_ports(db, lab);
+    return check_ports(db, lab);
 }
 
 /* Remove. */

@@ -144,6 +144,8 @@ t_ok "neptune, beside earth, gets the page through 10.10.0.1:8080" \
     t_http_get "$a-neptune" 10.10.0.1 8080
 
 # --- More labs at once: NAT without "out", no NAT, a separate upstream ------
+# Subnets depend on the pid, so that another run's labs do not clash.
+o=$(($$ % 200 + 20))
 u=$(t_lab_name)
 n=$(t_lab_name)
 p=$(t_lab_name)
@@ -154,51 +156,51 @@ cat >"$T_TMP/upstream.yaml" <<EOF
 nodes:
   net:
     interfaces:
-      eth0: {host: {address: 198.51.100.1/24}, address: 198.51.100.2/24}
+      eth0: {host: {address: 198.18.$o.1/24}, address: 198.18.$o.2/24}
 EOF
 cat >"$T_TMP/natted.yaml" <<EOF
 switches:
-  sw: {gateway: 10.201.0.1/24}
+  sw: {gateway: 10.201.$o.1/24}
 nodes:
   client:
-    interfaces: {eth0: {switch: sw, address: 10.201.0.10/24}}
-    routes: [{to: default, via: 10.201.0.1}]
+    interfaces: {eth0: {switch: sw, address: 10.201.$o.10/24}}
+    routes: [{to: default, via: 10.201.$o.1}]
 host:
-  nat: [{source: 10.201.0.0/24}]
+  nat: [{source: 10.201.$o.0/24}]
   forward: [{port: 5301, to: client, to-port: 5300, protocol: udp}]
 EOF
 cat >"$T_TMP/plain.yaml" <<EOF
 switches:
-  sw: {gateway: 10.202.0.1/24}
+  sw: {gateway: 10.202.$o.1/24}
 nodes:
   client:
-    interfaces: {eth0: {switch: sw, address: 10.202.0.10/24}}
-    routes: [{to: default, via: 10.202.0.1}]
+    interfaces: {eth0: {switch: sw, address: 10.202.$o.10/24}}
+    routes: [{to: default, via: 10.202.$o.1}]
 EOF
 t_ok "upstream lab comes up" "$OVS_LAB" up -q --name "$u" "$T_TMP/upstream.yaml"
 t_ok "lab with NAT and no 'out' comes up" "$OVS_LAB" up -q --name "$n" "$T_TMP/natted.yaml"
 t_ok "lab without NAT comes up" "$OVS_LAB" up -q --name "$p" "$T_TMP/plain.yaml"
 t_fails "a lab without NAT has no nftables table" nft list table ip "ovs-lab-$p"
 t_match "nft: masquerade through every interface but the lab's bridge" \
-    "ip saddr 10\\.201\\.0\\.0/24 oifname != \"$n-sw\" masquerade" nft list table ip "ovs-lab-$n"
+    "ip saddr 10\\.201\\.$o\\.0/24 oifname != \"$n-sw\" masquerade" nft list table ip "ovs-lab-$n"
 
 t_peer_server "$u-net" 9001 "$T_TMP/peer-n"
 t_ok "TCP from the NAT lab to another lab's upstream carries 256 KiB" \
-    t_tcp_transfer "$n-client" 198.51.100.2 9001
-t_match "that upstream saw the host's address 198.51.100.1" \
-    '^198\.51\.100\.1$' cat "$T_TMP/peer-n"
+    t_tcp_transfer "$n-client" "198.18.$o.2" 9001
+t_match "that upstream saw the host's address 198.18.$o.1" \
+    "^198\\.18\\.$o\\.1\$" cat "$T_TMP/peer-n"
 
 t_udp_peer_server "$u-net" 9002 "$T_TMP/peer-p"
 t_fails "the lab without NAT gets no answer from the upstream" \
-    t_udp_transfer "$p-client" 198.51.100.2 9002
+    t_udp_transfer "$p-client" "198.18.$o.2" 9002
 t_match "...which got its private address and had no route back to it" \
-    '^10\.202\.0\.10 cannot answer: Network is unreachable$' cat "$T_TMP/peer-p"
+    "^10\\.202\\.$o\\.10 cannot answer: Network is unreachable\$" cat "$T_TMP/peer-p"
 
 t_udp_peer_server "$n-client" 5300 "$T_TMP/peer-udp"
 t_ok "UDP upstream -> host:5301 is forwarded to the NAT lab's client:5300" \
-    t_udp_transfer "$u-net" 198.51.100.1 5301
+    t_udp_transfer "$u-net" "198.18.$o.1" 5301
 t_match "...which saw upstream's own address and answered" \
-    '^198\.51\.100\.2 answered$' cat "$T_TMP/peer-udp"
+    "^198\\.18\\.$o\\.2 answered\$" cat "$T_TMP/peer-udp"
 
 # --- Forwarding is shared, and restored when the last lab goes --------------
 t_match "two labs hold IPv4 forwarding" "^$a\$" cat /run/ovs-lab/ip_forward.labs

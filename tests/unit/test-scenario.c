@@ -352,7 +352,8 @@ test_seed003_model(void)
         CU_ASSERT_EQUAL_FATAL(node->n_files, 2);
         CU_ASSERT_STRING_EQUAL(node->files[0].name, "resolv.conf");
         CU_ASSERT_STRING_EQUAL(node->files[0].content,
-                               "nameserver 10.0.3.53\nsearch lab.test\n");
+                               "nameserver 10.0.3.53\nsearch lab.test\n"
+                               "options timeout:1 attempts:1\n");
         CU_ASSERT_FALSE(node->files[0].generate_hosts);
         CU_ASSERT_STRING_EQUAL(node->files[1].name, "hosts");
         CU_ASSERT_PTR_NULL(node->files[1].content);
