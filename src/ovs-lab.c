@@ -16,100 +16,63 @@
 #include "switchdb.h"
 #include "util.h"
 
+/* The options a command accepts. */
+enum {
+    ACCEPT_OVSDB = 1 << 0,      /* --ovsdb=REMOTE */
+    ACCEPT_NAME = 1 << 1,       /* --name=LAB */
+    ACCEPT_QUIET = 1 << 2,      /* -q, --quiet */
+    ACCEPT_JSON_FLAG = 1 << 3,  /* --json (output on stdout) */
+    ACCEPT_REPORTS = 1 << 4,    /* --keep, --json=FILE, --junit=FILE */
+};
+
 struct command {
     const char *name;
     const char *args;           /* Synopsis of the arguments. */
     const char *summary;        /* One line for "ovs-lab --help". */
-    const char *help;           /* Options and details for "CMD --help". */
-    bool common_options;        /* Takes --ovsdb and --quiet. */
-    int (*run)(int argc, char *argv[]);
+    const char *help;           /* Details for "CMD --help". */
+    unsigned int accepts;       /* ACCEPT_*. */
+    int min_args, max_args;     /* Positional arguments (-1: no limit). */
+    int (*run)(int argc, char *argv[]);  /* Positional arguments only. */
 };
+
+/* What the options said.  Filled by parse_options() for the command being
+ * run. */
+static struct lab_options lab_options;
+static struct lab_run_options run_options;
+static bool json_output;
 
 static const struct command *find_command(const char *name);
 
-static const char common_options_help[] =
-    "  --ovsdb=REMOTE   use an existing Open vSwitch (e.g.\n"
-    "                   unix:/var/run/openvswitch/db.sock) instead of\n"
-    "                   ovs-lab's private one; also $OVS_LAB_OVSDB\n"
-    "  -q, --quiet      no progress lines\n"
-    "  -h, --help       this help\n";
+static const struct {
+    unsigned int flag;
+    const char *help;
+} option_help[] = {
+    { ACCEPT_NAME, "  --name=LAB       lab name (default: the scenario's \"lab:\", or\n"
+                   "                   the file name); lets one scenario run twice\n" },
+    { ACCEPT_OVSDB, "  --ovsdb=REMOTE   use an existing Open vSwitch (e.g.\n"
+                    "                   unix:/var/run/openvswitch/db.sock) instead of\n"
+                    "                   ovs-lab's private one; also $OVS_LAB_OVSDB\n" },
+    { ACCEPT_REPORTS, "  --keep           leave the lab up after the checks\n"
+                      "  --json=FILE      also write the report as JSON\n"
+                      "  --junit=FILE     also write the report as JUnit XML (for CI)\n" },
+    { ACCEPT_JSON_FLAG, "  --json           machine-readable output\n" },
+    { ACCEPT_QUIET, "  -q, --quiet      no progress lines\n" },
+};
 
 static void
 print_command_help(const struct command *cmd)
 {
-    printf("usage: ovs-lab %s %s\n%s\n", cmd->name, cmd->args, cmd->summary);
-    printf("\n");
-    if (cmd->common_options) {
-        fputs(common_options_help, stdout);
-    }
-    fputs(cmd->help, stdout);
-}
-
-/* Parses the options shared by the commands that change labs.  Returns the
- * index of the first non-option argument, or -1 after printing help (exit
- * 0) or -2 on a usage error (exit 2). */
-static int
-parse_lab_options(const struct command *cmd, int argc, char *argv[],
-                  struct lab_options *options, bool *json, bool *keep)
-{
-    enum { OPT_OVSDB = 256, OPT_NAME, OPT_JSON, OPT_KEEP };
-    static const struct option long_options[] = {
-        {"ovsdb", required_argument, NULL, OPT_OVSDB},
-        {"name", required_argument, NULL, OPT_NAME},
-        {"json", no_argument, NULL, OPT_JSON},
-        {"keep", no_argument, NULL, OPT_KEEP},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-
-    lab_options_init(options);
-    optind = 1;
-    for (;;) {
-        int c = getopt_long(argc, argv, "+qh", long_options, NULL);
-
-        if (c == -1) {
-            break;
-        }
-        switch (c) {
-        case OPT_OVSDB:
-            options->ovsdb = optarg;
-            break;
-        case OPT_NAME:
-            options->name = optarg;
-            break;
-        case OPT_JSON:
-            if (!json) {
-                goto usage;
-            }
-            *json = true;
-            break;
-        case OPT_KEEP:
-            if (!keep) {
-                goto usage;
-            }
-            *keep = true;
-            break;
-        case 'q':
-            options->quiet = true;
-            break;
-        case 'h':
-            print_command_help(cmd);
-            return -1;
-        default:
-            goto usage;
+    printf("usage: ovs-lab %s %s\n%s\n\n", cmd->name, cmd->args,
+           cmd->summary);
+    for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
+        if (cmd->accepts & option_help[i].flag) {
+            fputs(option_help[i].help, stdout);
         }
     }
-    return optind;
-
-usage:
-    if (optind > 0 && optind <= argc) {
-        fprintf(stderr, "ovs-lab %s: option '%s' is not known here\n",
-                cmd->name, argv[optind - 1]);
+    fputs("  -h, --help       this help\n", stdout);
+    if (cmd->help[0]) {
+        printf("\n%s", cmd->help);
     }
-    fprintf(stderr, "usage: ovs-lab %s %s (see ovs-lab %s --help)\n",
-            cmd->name, cmd->args, cmd->name);
-    return -2;
 }
 
 static int
@@ -119,6 +82,100 @@ usage_error(const struct command *cmd, const char *what)
             "(see ovs-lab %s --help)\n",
             cmd->name, what, cmd->name, cmd->args, cmd->name);
     return 2;
+}
+
+/* Parses 'cmd''s options into the globals above and checks the number of
+ * positional arguments.  Returns the index of the first positional
+ * argument, or -1 after printing help (exit 0), or -2 after a usage error
+ * (exit 2). */
+static int
+parse_options(const struct command *cmd, int argc, char *argv[])
+{
+    enum { OPT_OVSDB = 256, OPT_NAME, OPT_JSON, OPT_JUNIT, OPT_KEEP };
+    /* --json is a flag for "status" and takes a file name for "run". */
+    const struct option long_options[] = {
+        {"ovsdb", required_argument, NULL, OPT_OVSDB},
+        {"name", required_argument, NULL, OPT_NAME},
+        {"json", (cmd->accepts & ACCEPT_REPORTS ? required_argument
+                  : no_argument), NULL, OPT_JSON},
+        {"junit", required_argument, NULL, OPT_JUNIT},
+        {"keep", no_argument, NULL, OPT_KEEP},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int n_args;
+
+    lab_options_init(&lab_options);
+    memset(&run_options, 0, sizeof run_options);
+    json_output = false;
+    opterr = 0;
+    optind = 1;
+    for (;;) {
+        int option_index = 0;
+        unsigned int needs;
+        int c = getopt_long(argc, argv, "+qh", long_options, &option_index);
+
+        if (c == -1) {
+            break;
+        }
+        needs = (c == OPT_OVSDB ? ACCEPT_OVSDB
+                 : c == OPT_NAME ? ACCEPT_NAME
+                 : c == 'q' ? ACCEPT_QUIET
+                 : c == OPT_JSON ? ACCEPT_JSON_FLAG | ACCEPT_REPORTS
+                 : c == OPT_JUNIT || c == OPT_KEEP ? ACCEPT_REPORTS
+                 : 0);
+        if (c == 'h') {
+            print_command_help(cmd);
+            return -1;
+        }
+        if (c == '?' || !(cmd->accepts & needs)) {
+            char *what = (c == '?'
+                          ? xasprintf("option '%s' is not known here, or "
+                                      "lacks its argument", argv[optind - 1])
+                          : c == 'q'
+                          ? xstrdup("option '-q' is not known here")
+                          : xasprintf("option '--%s' is not known here",
+                                      long_options[option_index].name));
+
+            usage_error(cmd, what);
+            free(what);
+            return -2;
+        }
+        switch (c) {
+        case OPT_OVSDB:
+            lab_options.ovsdb = optarg;
+            break;
+        case OPT_NAME:
+            lab_options.name = optarg;
+            break;
+        case OPT_JSON:
+            if (cmd->accepts & ACCEPT_JSON_FLAG) {
+                json_output = true;
+            } else {
+                run_options.json_path = optarg;
+            }
+            break;
+        case OPT_JUNIT:
+            run_options.junit_path = optarg;
+            break;
+        case OPT_KEEP:
+            run_options.keep = true;
+            break;
+        case 'q':
+            lab_options.quiet = true;
+            break;
+        }
+    }
+
+    n_args = argc - optind;
+    if (n_args < cmd->min_args
+        || (cmd->max_args >= 0 && n_args > cmd->max_args)) {
+        usage_error(cmd, n_args < cmd->min_args ? "missing arguments"
+                                                : "too many arguments");
+        return -2;
+    }
+    return optind;
 }
 
 /* Prints 'error' (if any) and frees it; returns the exit status. */
@@ -139,29 +196,20 @@ report(char *error)
 static int
 cmd_validate(int argc, char *argv[])
 {
-    const struct command *cmd = find_command("validate");
-    struct lab_options options;
     int status = 0;
-    int first = parse_lab_options(cmd, argc, argv, &options, NULL, NULL);
 
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (first >= argc) {
-        return usage_error(cmd, "no scenario file given");
-    }
-    for (int i = first; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         struct scenario *scenario;
         char *error = scenario_load_file(argv[i], &scenario);
 
-        if (!error && options.name) {
-            error = scenario_set_name(scenario, options.name);
+        if (!error && lab_options.name) {
+            error = scenario_set_name(scenario, lab_options.name);
         }
         if (error) {
             fputs(error, stderr);
             free(error);
             status = 1;
-        } else if (!options.quiet) {
+        } else if (!lab_options.quiet) {
             printf("%s: ok (lab %s: %"PRIuSIZE" nodes, %"PRIuSIZE
                    " switches, %"PRIuSIZE" checks)\n", argv[i],
                    scenario->name, scenario->n_nodes, scenario->n_switches,
@@ -173,79 +221,17 @@ cmd_validate(int argc, char *argv[])
 }
 
 static int
-cmd_up(int argc, char *argv[])
+cmd_up(int argc OVS_UNUSED, char *argv[])
 {
-    const struct command *cmd = find_command("up");
-    struct lab_options options;
-    int first = parse_lab_options(cmd, argc, argv, &options, NULL, NULL);
-
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (argc - first != 1) {
-        return usage_error(cmd, "expected exactly one scenario file");
-    }
-    return report(lab_up(argv[first], &options));
+    return report(lab_up(argv[0], &lab_options));
 }
 
 static int
-cmd_run(int argc, char *argv[])
+cmd_run(int argc OVS_UNUSED, char *argv[])
 {
-    enum { OPT_OVSDB = 256, OPT_NAME, OPT_JSON, OPT_JUNIT, OPT_KEEP };
-    static const struct option long_options[] = {
-        {"ovsdb", required_argument, NULL, OPT_OVSDB},
-        {"name", required_argument, NULL, OPT_NAME},
-        {"json", required_argument, NULL, OPT_JSON},
-        {"junit", required_argument, NULL, OPT_JUNIT},
-        {"keep", no_argument, NULL, OPT_KEEP},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const struct command *cmd = find_command("run");
-    struct lab_run_options run = { .keep = false };
-    struct lab_options options;
     int exit_status;
-    char *error;
+    char *error = lab_run(argv[0], &lab_options, &run_options, &exit_status);
 
-    lab_options_init(&options);
-    optind = 1;
-    for (;;) {
-        int c = getopt_long(argc, argv, "+qh", long_options, NULL);
-
-        if (c == -1) {
-            break;
-        }
-        switch (c) {
-        case OPT_OVSDB:
-            options.ovsdb = optarg;
-            break;
-        case OPT_NAME:
-            options.name = optarg;
-            break;
-        case OPT_JSON:
-            run.json_path = optarg;
-            break;
-        case OPT_JUNIT:
-            run.junit_path = optarg;
-            break;
-        case OPT_KEEP:
-            run.keep = true;
-            break;
-        case 'q':
-            options.quiet = true;
-            break;
-        case 'h':
-            print_command_help(cmd);
-            return 0;
-        default:
-            return usage_error(cmd, "unknown option");
-        }
-    }
-    if (argc - optind != 1) {
-        return usage_error(cmd, "expected exactly one scenario file");
-    }
-    error = lab_run(argv[optind], &options, &run, &exit_status);
     if (error) {
         report(error);
         return exit_status ? exit_status : 1;
@@ -256,19 +242,10 @@ cmd_run(int argc, char *argv[])
 static int
 cmd_down(int argc, char *argv[])
 {
-    const struct command *cmd = find_command("down");
-    struct lab_options options;
     int status = 0;
-    int first = parse_lab_options(cmd, argc, argv, &options, NULL, NULL);
 
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (first >= argc) {
-        return usage_error(cmd, "no lab named");
-    }
-    for (int i = first; i < argc; i++) {
-        status |= report(lab_down(argv[i], &options));
+    for (int i = 0; i < argc; i++) {
+        status |= report(lab_down(argv[i], &lab_options));
     }
     return status;
 }
@@ -276,109 +253,71 @@ cmd_down(int argc, char *argv[])
 static int
 cmd_status(int argc, char *argv[])
 {
-    const struct command *cmd = find_command("status");
-    struct lab_options options;
-    bool json = false;
-    int first = parse_lab_options(cmd, argc, argv, &options, &json, NULL);
-
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (argc - first > 1) {
-        return usage_error(cmd, "at most one lab");
-    }
-    return report(lab_status(first < argc ? argv[first] : NULL, json,
-                             &options));
+    return report(lab_status(argc ? argv[0] : NULL, json_output,
+                             &lab_options));
 }
 
 static int
 cmd_exec(int argc, char *argv[])
 {
-    const struct command *cmd = find_command("exec");
-    struct lab_options options;
     char *shell[] = { NULL, NULL };
     char **command;
-    int first = parse_lab_options(cmd, argc, argv, &options, NULL, NULL);
 
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (argc - first < 2) {
-        return usage_error(cmd, "expected a lab and a node");
-    }
-    if (argc - first == 2) {
+    if (argc == 2) {
         /* No command: an interactive shell, like "ip netns exec NS". */
         shell[0] = getenv("SHELL") ? getenv("SHELL") : "/bin/sh";
         command = shell;
     } else {
-        command = &argv[first + 2];
+        command = &argv[2];
         if (!strcmp(command[0], "--")) {
             command++;
         }
         if (!command[0]) {
-            return usage_error(cmd, "no command after --");
+            return usage_error(find_command("exec"), "no command after --");
         }
     }
     /* Returns only on failure. */
-    report(lab_exec(argv[first], argv[first + 1], command, &options));
+    report(lab_exec(argv[0], argv[1], command, &lab_options));
     return 127;
 }
 
 static int
-cmd_list(int argc, char *argv[])
+cmd_list(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
 {
-    const struct command *cmd = find_command("list");
-    struct lab_options options;
-    int first = parse_lab_options(cmd, argc, argv, &options, NULL, NULL);
-
-    if (first < 0) {
-        return first == -1 ? 0 : 2;
-    }
-    if (first != argc) {
-        return usage_error(cmd, "no arguments expected");
-    }
-    return report(lab_list(&options));
+    return report(lab_list(&lab_options));
 }
 
 static const struct command commands[] = {
-    {"validate", "FILE...",
+    {"validate", "[OPTIONS] FILE...",
      "Check scenario files; print \"ok\" or every error as "
      "FILE:LINE:COLUMN.",
-     "  --name=LAB       validate under this lab name\n"
-     "  -q, --quiet      print only errors\n"
      "Exit status: 0 if every file is valid, 1 otherwise.\n",
-     false, cmd_validate},
-    {"up", "[OPTIONS] FILE",
-     "Deploy the lab of scenario FILE and leave it running.",
-     "  --name=LAB       lab name (default: the scenario's \"lab:\", or the\n"
-     "                   file name); lets one scenario run twice at once\n"
-     "The lab's namespaces are named LAB-NODE (see \"ip netns list\").\n"
-     "A failed deploy removes everything it created.\n",
-     true, cmd_up},
+     ACCEPT_NAME | ACCEPT_QUIET, 1, -1, cmd_validate},
     {"run", "[OPTIONS] FILE",
      "Deploy a lab, run its checks, report, tear it down.",
-     "  --name=LAB       lab name (default: the scenario's)\n"
-     "  --keep           leave the lab up after the checks\n"
-     "  --json=FILE      also write the report as JSON\n"
-     "  --junit=FILE     also write the report as JUnit XML (for CI)\n"
      "Exit status: 0 if every check held, 1 if one failed or the lab\n"
      "could not be deployed, 2 for a usage error.\n",
-     true, cmd_run},
+     ACCEPT_NAME | ACCEPT_OVSDB | ACCEPT_QUIET | ACCEPT_REPORTS, 1, 1,
+     cmd_run},
+    {"up", "[OPTIONS] FILE",
+     "Deploy the lab of scenario FILE and leave it running.",
+     "The lab's namespaces are named LAB-NODE (see \"ip netns list\").\n"
+     "A failed deploy removes everything it created.\n",
+     ACCEPT_NAME | ACCEPT_OVSDB | ACCEPT_QUIET, 1, 1, cmd_up},
     {"down", "[OPTIONS] LAB...",
      "Tear down labs: processes, OVS rows, veths, namespaces, files.",
      "Works from the lab's recorded state, or from what is on the system\n"
      "when that is lost.  A lab that is already gone is not an error.\n",
-     true, cmd_down},
+     ACCEPT_OVSDB | ACCEPT_QUIET, 1, -1, cmd_down},
     {"status", "[OPTIONS] [LAB]",
      "Show the running labs, or one lab in detail.",
-     "  --json           machine-readable output\n",
-     true, cmd_status},
-    {"exec", "[OPTIONS] LAB NODE [--] [COMMAND [ARG...]]",
+     "", ACCEPT_JSON_FLAG, 0, 1, cmd_status},
+    {"exec", "LAB NODE [--] [COMMAND [ARG...]]",
      "Run COMMAND (default: a shell) in NODE's namespace.",
      "The node's /etc/netns files are in place, as with \"ip netns exec\".\n"
      "Exit status: COMMAND's.\n",
-     false, cmd_exec},
-    {"list", "", "List the running labs, one per line.", "", false,
+     0, 2, -1, cmd_exec},
+    {"list", "", "List the running labs, one per line.", "", 0, 0, 0,
      cmd_list},
 };
 
@@ -411,6 +350,7 @@ int
 main(int argc, char *argv[])
 {
     const struct command *cmd;
+    int first;
 
     set_program_name(argv[0]);
     switchdb_init_process(false);
@@ -431,5 +371,9 @@ main(int argc, char *argv[])
                 "(see ovs-lab --help)\n", argv[1]);
         return 2;
     }
-    return cmd->run(argc - 1, argv + 1);
+    first = parse_options(cmd, argc - 1, argv + 1);
+    if (first < 0) {
+        return first == -1 ? 0 : 2;
+    }
+    return cmd->run(argc - 1 - first, argv + 1 + first);
 }
