@@ -1,5 +1,6 @@
 # The lab logic: plan, deploy, teardown, state, and the CLI.
 libovslab_la_SOURCES += \
+	src/error-list.c src/error-list.h \
 	src/file-util.c src/file-util.h \
 	src/lab.c src/lab.h src/lab-private.h \
 	src/lab-down.c \

@@ -10,6 +10,7 @@
 
 #include "netlink-link.h"
 #include "netlink-rtnl.h"
+#include "error-list.h"
 #include "nat.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
@@ -165,10 +166,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         if (rows.n_bridges || rows.n_ports) {
             *found = true;
             error = switchdb_remove(db, lab, false);
-            if (error) {
-                ds_put_format(&errors, "%s\n", error);
-                free(error);
-            }
+            error_list_add(&errors, error);
         }
         progress_phase_done(progress, "OVS rows", rows.n_bridges
                             + rows.n_ports, "removed");
@@ -180,10 +178,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
 
         error = nat_remove(lab, &nat_found);
         *found = *found || nat_found;
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors, error);
     }
 
     /* The host ends are found by their mark, so that they are found even
@@ -214,10 +209,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
 
     if (host_sock) {
         error = remove_host_links(host_sock, lab, &links);
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors, error);
         progress_phase_done(progress, "veths", sset_count(&links), "removed");
     }
 
@@ -225,12 +217,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     rtnl_sock_close(host_sock);
     sset_destroy(&links);
     sset_destroy(&netns);
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 char *

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "dhcp-server.h"
+#include "lease.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -23,7 +25,8 @@
 /* What status shows about one node interface. */
 static struct json *
 iface_json(const struct lab_record *record, const struct scenario_iface *iface,
-           const struct shash *ports_by_iface)
+           const struct shash *ports_by_iface,
+           const struct lease_table *leases)
 {
     const struct plan_veth *veth = plan_find_veth(record->plan, iface);
     struct eth_addr mac = plan_iface_mac(record->plan, iface);
@@ -73,7 +76,12 @@ iface_json(const struct lab_record *record, const struct scenario_iface *iface,
     }
     json_object_put(json, "addresses", addrs);
     if (iface->dhcp) {
+        const struct lease *lease = lease_table_find(leases, iface);
+
         json_object_put(json, "dhcp", json_boolean_create(true));
+        if (lease) {
+            json_object_put(json, "lease", lease_to_json(lease));
+        }
     }
     free(key);
     return json;
@@ -89,7 +97,19 @@ lab_status_json(const struct lab_record *record, struct switchdb *db)
     struct json *nodes = json_array_create_empty();
     struct json *bridges = json_array_create_empty();
     struct shash ports_by_iface = SHASH_INITIALIZER(&ports_by_iface);
+    struct lease_table leases;
     struct switchdb_lab rows;
+    char *leases_path = xasprintf("%s/%s/%s", STATE_LABS_DIR,
+                                  record->state.lab, LEASE_FILE_NAME);
+    char *error;
+
+    lease_table_init(&leases);
+    error = lease_table_load(leases_path, s, &leases);
+    if (error) {
+        fprintf(stderr, "ovs-lab: warning: %s\n", error);
+        free(error);
+    }
+    free(leases_path);
 
     switchdb_lab_init(&rows, record->state.lab);
     if (db) {
@@ -130,6 +150,10 @@ lab_status_json(const struct lab_record *record, struct switchdb *db)
     }
     json_object_put(json, "switches", bridges);
 
+    char *dir = state_dir(record->state.lab);
+    struct dhcp_servers *servers = dhcp_servers_find(s, record->plan, dir);
+
+    free(dir);
     for (size_t i = 0; i < s->n_nodes; i++) {
         const struct scenario_node *node = &s->nodes[i];
         const char *netns = record->plan->netns[i].name;
@@ -148,15 +172,35 @@ lab_status_json(const struct lab_record *record, struct switchdb *db)
         free(pids);
         for (size_t j = 0; j < node->n_ifaces; j++) {
             json_array_add(ifaces, iface_json(record, &node->ifaces[j],
-                                              &ports_by_iface));
+                                              &ports_by_iface, &leases));
         }
         json_object_put(jnode, "interfaces", ifaces);
+        for (size_t j = 0; j < servers->n; j++) {
+            const struct dhcp_server *server = &servers->servers[j];
+
+            if (server->node == node) {
+                struct json *jserver = json_object_create();
+
+                json_object_put(jserver, "running",
+                                json_boolean_create(server->pid > 0));
+                if (server->pid > 0) {
+                    json_object_put(jserver, "pid",
+                                    json_integer_create(server->pid));
+                }
+                json_object_put_string(jserver, "log", server->log_path);
+                json_object_put_string(jserver, "leases", server->lease_path);
+                json_object_put_string(jserver, "config", server->conf_path);
+                json_object_put(jnode, "dhcp_server", jserver);
+            }
+        }
         json_array_add(nodes, jnode);
     }
+    dhcp_servers_destroy(servers);
     json_object_put(json, "nodes", nodes);
 
     shash_destroy(&ports_by_iface);
     switchdb_lab_destroy(&rows);
+    lease_table_destroy(&leases);
     return json;
 }
 
@@ -196,6 +240,30 @@ format_time(long long int msec, struct ds *out)
     localtime_r(&t, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
     ds_put_cstr(out, buf);
+}
+
+/* "dhcp 10.0.0.100/24 from 10.0.0.1, lease 3600 s, after 0.1 s", or why
+ * there is none. */
+static void
+format_lease(const struct json *lease, struct ds *out)
+{
+    const char *error;
+
+    ds_put_cstr(out, "dhcp");
+    if (!lease) {
+        ds_put_cstr(out, " (no client ran)");
+    } else if (json_get(lease, "obtained")->type == JSON_TRUE) {
+        ds_put_format(out, " %s", json_get_string(lease, "address"));
+        if (json_get_string(lease, "server")) {
+            ds_put_format(out, " from %s", json_get_string(lease, "server"));
+        }
+        ds_put_format(out, ", lease %"PRId64" s, after %.1f s",
+                      json_integer(json_get(lease, "lease_time")),
+                      json_integer(json_get(lease, "elapsed_ms")) / 1000.0);
+    } else {
+        error = json_get_string(lease, "error");
+        ds_put_format(out, ": no lease (%s)", error ? error : "no answer");
+    }
 }
 
 static void
@@ -238,6 +306,17 @@ print_lab_text(const struct json *json)
             ds_put_format(&out, ", %"PRId64" processes", json_integer(processes));
         }
         ds_put_char(&out, '\n');
+        if (json_get(node, "dhcp_server")) {
+            const struct json *server = json_get(node, "dhcp_server");
+
+            if (json_get(server, "pid")) {
+                ds_put_format(&out, "    dnsmasq (pid %"PRId64")",
+                              json_integer(json_get(server, "pid")));
+            } else {
+                ds_put_cstr(&out, "    dnsmasq NOT RUNNING");
+            }
+            ds_put_format(&out, ", log %s\n", json_get_string(server, "log"));
+        }
 
         for (size_t j = 0; j < json_array_size(ifaces); j++) {
             const struct json *iface = json_array_at(ifaces, j);
@@ -288,7 +367,7 @@ print_lab_text(const struct json *json)
                               json_string(json_array_at(addrs, k)));
             }
             if (json_get(iface, "dhcp")) {
-                ds_put_cstr(&out, "dhcp");
+                format_lease(json_get(iface, "lease"), &out);
             }
             if (error) {
                 ds_put_format(&out, " (error: %s)", error);

@@ -28,6 +28,7 @@
 
 #include "dhcp-client.h"
 #include "dhcp-server.h"
+#include "error-list.h"
 #include "ethtool.h"
 #include "file-util.h"
 #include "lease.h"
@@ -117,7 +118,6 @@ preflight(const struct deploy *d)
 {
     const struct plan *plan = d->plan;
     struct ds errors = DS_EMPTY_INITIALIZER;
-    char *error;
 
     for (size_t i = 0; i < plan->n_netns; i++) {
         if (netns_exists(plan->netns[i].name)) {
@@ -143,18 +143,11 @@ preflight(const struct deploy *d)
                           plan->bridges[i].sw->name);
         }
     }
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
 
     /* Programs the lab will need at run time. */
-    error = dhcp_server_preflight(d->scenario);
-    if (!error) {
-        error = dhcp_client_preflight(d->scenario);
-    }
-    return error;
+    error_list_add(&errors, dhcp_server_preflight(d->scenario));
+    error_list_add(&errors, dhcp_client_preflight(d->scenario));
+    return error_list_finish(&errors);
 }
 
 static bool
@@ -279,10 +272,7 @@ create_veths(struct deploy *d)
         }
         error = (rtnl_batch_count(batch)
                  ? rtnl_sock_run(d->socks[i], batch) : NULL);
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors, error);
     }
     close(host_fd);
 
@@ -303,18 +293,10 @@ create_veths(struct deploy *d)
         }
         error = (rtnl_batch_count(batch)
                  ? rtnl_sock_run(d->host_sock, batch) : NULL);
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors, error);
     }
     rtnl_batch_destroy(batch);
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 static void
@@ -441,12 +423,7 @@ configure_namespaces(struct deploy *d)
         }
     }
     rtnl_batch_destroy(batch);
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 /* What the lab needs in OVS, for switchdb. */

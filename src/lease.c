@@ -104,7 +104,7 @@ put_ip(struct json *object, const char *name, const struct in6_addr *addr)
     }
 }
 
-static struct json *
+struct json *
 lease_to_json(const struct lease *lease)
 {
     struct json *json = json_object_create();

@@ -24,6 +24,8 @@
 #include "openvswitch/hmap.h"
 
 struct scenario;
+struct json;
+struct scenario;
 struct scenario_iface;
 
 struct lease {
@@ -59,6 +61,11 @@ struct lease *lease_table_put(struct lease_table *,
 /* The lease of 'iface', or NULL if its client has not finished. */
 const struct lease *lease_table_find(const struct lease_table *,
                                      const struct scenario_iface *);
+
+/* 'lease' as a JSON object (node, interface, obtained, address, server,
+ * router, lease_time, error, elapsed_ms), as saved and as "status" shows
+ * it.  The caller owns the result. */
+struct json *lease_to_json(const struct lease *);
 
 /* Writes 'table' as JSON to 'path' (through a temporary file and a
  * rename, so that a reader never sees half of it).  Returns NULL or a

@@ -123,6 +123,49 @@ t_match "the foreign namespace is still there" "^$lab-b" ip netns list
 ip netns del "$lab-b"
 t_assert_nothing_left "$lab"
 
+# --- an existing Open vSwitch (--ovsdb / OVS_LAB_OVSDB) ----------------------
+# Stands for the user's own OVS: daemons of this test, in a directory of its
+# own, with a bridge that is not the lab's.
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+own=$T_TMP/own-ovs
+mkdir -p "$own"
+own_env=(env OVS_RUNDIR="$own" OVS_DBDIR="$own" OVS_LOGDIR="$own" OVS_SYSCONFDIR="$own")
+stop_own_ovs() {
+    local daemon
+    for daemon in ovs-vswitchd ovsdb-server; do
+        [ -f "$own/$daemon.pid" ] && kill "$(cat "$own/$daemon.pid")" 2>/dev/null
+    done
+    sleep 0.5
+}
+ovsdb-tool create "$own/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+"${own_env[@]}" ovsdb-server "$own/conf.db" -vconsole:off --remote="punix:$own/db.sock" \
+    --pidfile="$own/ovsdb-server.pid" --unixctl="$own/ovsdb-server.ctl" \
+    --log-file="$own/ovsdb-server.log" --detach
+"${own_env[@]}" ovs-vsctl --db="unix:$own/db.sock" --no-wait init
+"${own_env[@]}" ovs-vswitchd "unix:$own/db.sock" -vconsole:off --disable-system \
+    --pidfile="$own/ovs-vswitchd.pid" --unixctl="$own/ovs-vswitchd.ctl" \
+    --log-file="$own/ovs-vswitchd.log" --detach
+ovs-vsctl --db="unix:$own/db.sock" add-br "u$$" -- set bridge "u$$" datapath_type=netdev \
+    >/dev/null 2>&1
+t_ok "a lab comes up in an existing OVS (OVS_LAB_OVSDB)" \
+    env OVS_LAB_OVSDB="unix:$own/db.sock" "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+t_match "its ports are in that OVS" "^[1-9]" \
+    ovs-vsctl --db="unix:$own/db.sock" get interface \
+    "$(ovs-vsctl --db="unix:$own/db.sock" --bare --columns=name find port \
+       "external_ids:ovs-lab.lab=$lab" "external_ids:ovs-lab.node=a1")" ofport
+t_match "status names that OVS" "ovsdb: unix:$own/db.sock" "$OVS_LAB" status "$lab"
+t_tcp_echo_server "$lab-a2" 7004
+t_ok "same VLAN: TCP a1 -> a2 through that OVS" t_tcp_transfer "$lab-a1" 10.9.0.2 7004
+t_ok "down (the lab's record says which OVS)" "$OVS_LAB" down -q "$lab"
+t_fails "no row of the lab is left in that OVS" bash -c \
+    "ovs-vsctl --db=unix:$own/db.sock --bare --columns=name find port external_ids:ovs-lab.lab=$lab | grep -q ."
+t_ok "the user's own bridge is untouched" ovs-vsctl --db="unix:$own/db.sock" br-exists "u$$"
+t_ok "the user's OVS still runs" ovs-vsctl --db="unix:$own/db.sock" --timeout=5 show
+t_assert_nothing_left "$lab"
+ovs-vsctl --db="unix:$own/db.sock" del-br "u$$"
+stop_own_ovs
+
 # --- privileges ----------------------------------------------------------------
 t_match "not root: says which privilege is missing" "CAP_SYS_ADMIN|CAP_NET_ADMIN" \
     setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
