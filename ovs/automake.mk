@@ -6,5 +6,6 @@ libovslab_la_SOURCES += \
 
 # Root: starts a private OVS in a directory of its own, with veths.
 SYSTEM_TESTS += tests/system/test-ovs
-tests_system_test_ovs_SOURCES = tests/system/test-ovs.c
+tests_system_test_ovs_SOURCES = tests/system/test-ovs.c \
+	tests/cunit-util.c tests/cunit-util.h
 tests_system_test_ovs_LDADD = libovslab.la $(OVS_LIBS) $(CUNIT_LIBS)

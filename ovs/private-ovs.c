@@ -567,14 +567,17 @@ unixctl_request(const char *path, const char *command,
 
 /* Daemons. */
 
+/* Runs daemon 'd' with run_program(): the options both daemons take (no
+ * console or syslog logging, and 'd''s log file, pidfile and unixctl
+ * socket), then 'args' (with --detach). */
 static char *
-start_server(const struct instance *inst, long long int deadline)
+start_daemon(const struct instance *inst, const struct daemon *d,
+             const struct svec *args, long long int deadline)
 {
-    const struct daemon *d = &inst->server;
     struct svec argv = SVEC_EMPTY_INITIALIZER;
+    char *error;
 
-    /* A server that died left these behind; it would not start with them. */
-    unlink(inst->sock);
+    /* A daemon that died left this behind; it would not start with it. */
     unlink(d->ctl);
 
     svec_add(&argv, d->program);
@@ -583,37 +586,43 @@ start_server(const struct instance *inst, long long int deadline)
     svec_add_nocopy(&argv, xasprintf("--log-file=%s", d->log));
     svec_add_nocopy(&argv, xasprintf("--pidfile=%s", d->pidfile));
     svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
-    svec_add_nocopy(&argv, xasprintf("--remote=punix:%s", inst->sock));
-    svec_add(&argv, "--detach");
-    svec_add(&argv, inst->db);
+    svec_append(&argv, args);
 
-    char *error = run_program(inst, &argv, d->log, deadline);
+    error = run_program(inst, &argv, d->log, deadline);
     svec_destroy(&argv);
+    return error;
+}
+
+static char *
+start_server(const struct instance *inst, long long int deadline)
+{
+    struct svec args = SVEC_EMPTY_INITIALIZER;
+    char *error;
+
+    /* A server that died left its socket behind too. */
+    unlink(inst->sock);
+
+    svec_add_nocopy(&args, xasprintf("--remote=punix:%s", inst->sock));
+    svec_add(&args, "--detach");
+    svec_add(&args, inst->db);
+    error = start_daemon(inst, &inst->server, &args, deadline);
+    svec_destroy(&args);
     return error;
 }
 
 static char *
 start_vswitchd(const struct instance *inst, long long int deadline)
 {
-    const struct daemon *d = &inst->vswitchd;
-    struct svec argv = SVEC_EMPTY_INITIALIZER;
+    struct svec args = SVEC_EMPTY_INITIALIZER;
+    char *error;
 
-    unlink(d->ctl);
-
-    svec_add(&argv, d->program);
-    svec_add(&argv, "-vconsole:off");
-    svec_add(&argv, "-vsyslog:off");
-    svec_add_nocopy(&argv, xasprintf("--log-file=%s", d->log));
-    svec_add_nocopy(&argv, xasprintf("--pidfile=%s", d->pidfile));
-    svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
     /* Userspace datapath only: the kernel datapath belongs to the system's
      * Open vSwitch, if any. */
-    svec_add(&argv, "--disable-system");
-    svec_add(&argv, "--detach");
-    svec_add(&argv, inst->remote);
-
-    char *error = run_program(inst, &argv, d->log, deadline);
-    svec_destroy(&argv);
+    svec_add(&args, "--disable-system");
+    svec_add(&args, "--detach");
+    svec_add(&args, inst->remote);
+    error = start_daemon(inst, &inst->vswitchd, &args, deadline);
+    svec_destroy(&args);
     return error;
 }
 

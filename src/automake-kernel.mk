@@ -10,12 +10,14 @@ libovslab_la_SOURCES += \
 
 # Byte-level checks of the request builders and batches (no root).
 UNIT_TESTS += tests/unit/test-netlink
-tests_unit_test_netlink_SOURCES = tests/unit/test-netlink.c
+tests_unit_test_netlink_SOURCES = tests/unit/test-netlink.c \
+	tests/cunit-util.c tests/cunit-util.h
 tests_unit_test_netlink_LDADD = \
 	libovslab.la $(OVS_LIBS) $(MNL_LIBS) $(CUNIT_LIBS)
 
 # Real namespaces, veths, addresses, routes, offloads, processes (root).
 SYSTEM_TESTS += tests/system/test-kernel
-tests_system_test_kernel_SOURCES = tests/system/test-kernel.c
+tests_system_test_kernel_SOURCES = tests/system/test-kernel.c \
+	tests/cunit-util.c tests/cunit-util.h
 tests_system_test_kernel_LDADD = \
 	libovslab.la $(OVS_LIBS) $(MNL_LIBS) $(CUNIT_LIBS)

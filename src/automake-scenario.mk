@@ -7,7 +7,8 @@ libovslab_la_SOURCES += \
 	src/scenario-validate.c
 
 UNIT_TESTS += tests/unit/test-scenario
-tests_unit_test_scenario_SOURCES = tests/unit/test-scenario.c
+tests_unit_test_scenario_SOURCES = tests/unit/test-scenario.c \
+	tests/cunit-util.c tests/cunit-util.h
 tests_unit_test_scenario_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_scenario_LDADD = \

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dhcp-util.h"
+#include "error-list.h"
 #include "file-util.h"
 #include "lease.h"
 #include "netlink-addr.h"
@@ -714,19 +715,10 @@ apply_node_leases(const struct client *first, size_t n,
         }
     }
     if (rtnl_batch_count(batch)) {
-        error = rtnl_sock_run(sock, batch);
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors, rtnl_sock_run(sock, batch));
     }
     rtnl_batch_destroy(batch);
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        error = ds_steal_cstr(&errors);
-    } else {
-        error = NULL;
-    }
+    error = error_list_finish(&errors);
 
 out:
     rtnl_sock_close(sock);
@@ -746,25 +738,16 @@ apply_leases(const struct client_run *run, const struct lease_table *leases)
     for (size_t i = 0; i < run->n_clients; ) {
         const struct scenario_node *node = run->clients[i].iface->node;
         size_t n = 1;
-        char *error;
 
         while (i + n < run->n_clients
                && run->clients[i + n].iface->node == node) {
             n++;
         }
-        error = apply_node_leases(&run->clients[i], n, leases);
-        if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
-        }
+        error_list_add(&errors,
+                       apply_node_leases(&run->clients[i], n, leases));
         i += n;
     }
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 char *

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dhcp-util.h"
+#include "error-list.h"
 #include "file-util.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
@@ -70,12 +71,7 @@ dhcp_server_preflight(const struct scenario *s)
         }
         free(dnsmasq);
     }
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 static char *
@@ -456,12 +452,7 @@ wait_ready(struct dhcp_servers *servers)
         }
     }
     free(ready);
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }
 
 char *
@@ -525,10 +516,5 @@ dhcp_servers_check_alive(struct dhcp_servers *servers)
             put_gone(&errors, server, "");
         }
     }
-    if (errors.length) {
-        ds_chomp(&errors, '\n');
-        return ds_steal_cstr(&errors);
-    }
-    ds_destroy(&errors);
-    return NULL;
+    return error_list_finish(&errors);
 }

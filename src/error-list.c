@@ -19,6 +19,7 @@ error_list_finish(struct ds *errors)
 {
     if (!errors->length) {
         ds_destroy(errors);
+        ds_init(errors);
         return NULL;
     }
     ds_chomp(errors, '\n');

@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
@@ -52,5 +54,21 @@ file_write_string(const char *path, const char *text)
     if (fclose(file) && !err) {
         err = errno;
     }
+    return err;
+}
+
+int
+file_replace_string(const char *path, const char *text)
+{
+    char *tmp = xasprintf("%s.tmp", path);
+    int err = file_write_string(tmp, text);
+
+    if (!err && rename(tmp, path)) {
+        err = errno;
+    }
+    if (err) {
+        unlink(tmp);
+    }
+    free(tmp);
     return err;
 }

@@ -9,4 +9,9 @@ int file_read_string(const char *path, char **textp);
 /* Creates or truncates 'path' (mode 0644) and writes 'text' to it. */
 int file_write_string(const char *path, const char *text);
 
+/* The same through temporary file "'path'.tmp" and rename(2), so that a
+ * reader, or what a crash leaves, sees either the old or the new contents.
+ * On failure the temporary file is removed and 'path' is left as it was. */
+int file_replace_string(const char *path, const char *text);
+
 #endif /* file-util.h */

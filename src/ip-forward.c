@@ -78,19 +78,10 @@ records_unlock(struct records *r)
 static char *
 write_atomically(const char *path, const char *text)
 {
-    char *tmp = xasprintf("%s.tmp", path);
-    char *error = NULL;
-    int err = file_write_string(tmp, text);
+    int err = file_replace_string(path, text);
 
-    if (!err && rename(tmp, path)) {
-        err = errno;
-    }
-    if (err) {
-        error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
-        unlink(tmp);
-    }
-    free(tmp);
-    return error;
+    return err ? xasprintf("cannot write %s: %s", path, ovs_strerror(err))
+               : NULL;
 }
 
 /* Stores 'new_error' in '*error' unless there is one already (then frees

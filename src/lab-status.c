@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "dhcp-server.h"
+#include "json-util.h"
 #include "lease.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
@@ -204,14 +205,6 @@ lab_status_json(const struct lab_record *record, struct switchdb *db)
     return json;
 }
 
-static const char *
-json_get_string(const struct json *object, const char *name)
-{
-    const struct json *value = shash_find_data(json_object(object), name);
-
-    return value && value->type == JSON_STRING ? json_string(value) : NULL;
-}
-
 static const struct json *
 json_get(const struct json *object, const char *name)
 {
@@ -253,15 +246,15 @@ format_lease(const struct json *lease, struct ds *out)
     if (!lease) {
         ds_put_cstr(out, " (no client ran)");
     } else if (json_get(lease, "obtained")->type == JSON_TRUE) {
-        ds_put_format(out, " %s", json_get_string(lease, "address"));
-        if (json_get_string(lease, "server")) {
-            ds_put_format(out, " from %s", json_get_string(lease, "server"));
+        ds_put_format(out, " %s", json_util_get_string(lease, "address"));
+        if (json_util_get_string(lease, "server")) {
+            ds_put_format(out, " from %s", json_util_get_string(lease, "server"));
         }
         ds_put_format(out, ", lease %"PRId64" s, after %.1f s",
                       json_integer(json_get(lease, "lease_time")),
                       json_integer(json_get(lease, "elapsed_ms")) / 1000.0);
     } else {
-        error = json_get_string(lease, "error");
+        error = json_util_get_string(lease, "error");
         ds_put_format(out, ": no lease (%s)", error ? error : "no answer");
     }
 }
@@ -273,11 +266,11 @@ print_lab_text(const struct json *json)
     const struct json *switches = json_get(json, "switches");
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&out, "lab %s, up since ", json_get_string(json, "lab"));
+    ds_put_format(&out, "lab %s, up since ", json_util_get_string(json, "lab"));
     format_time(json_integer(json_get(json, "created")), &out);
     ds_put_format(&out, "\n  scenario: %s\n  ovsdb: %s%s\n",
-                  json_get_string(json, "scenario"),
-                  json_get_string(json, "ovsdb"),
+                  json_util_get_string(json, "scenario"),
+                  json_util_get_string(json, "ovsdb"),
                   json_get(json, "private_ovs")->type == JSON_TRUE
                   ? " (ovs-lab's private OVS)" : "");
 
@@ -285,8 +278,8 @@ print_lab_text(const struct json *json)
         const struct json *sw = json_array_at(switches, i);
 
         ds_put_format(&out, "  switch %s: bridge %s%s\n",
-                      json_get_string(sw, "switch"),
-                      json_get_string(sw, "bridge"),
+                      json_util_get_string(sw, "switch"),
+                      json_util_get_string(sw, "bridge"),
                       json_get(sw, "present")->type == JSON_TRUE
                       ? "" : " (MISSING)");
     }
@@ -298,8 +291,8 @@ print_lab_text(const struct json *json)
         const struct json *ifaces = json_get(node, "interfaces");
         const struct json *processes = json_get(node, "processes");
 
-        ds_put_format(&out, "  %s: namespace %s", json_get_string(node, "name"),
-                      json_get_string(node, "netns"));
+        ds_put_format(&out, "  %s: namespace %s", json_util_get_string(node, "name"),
+                      json_util_get_string(node, "netns"));
         if (json_get(node, "present")->type != JSON_TRUE) {
             ds_put_cstr(&out, " (MISSING)");
         } else if (processes) {
@@ -315,27 +308,27 @@ print_lab_text(const struct json *json)
             } else {
                 ds_put_cstr(&out, "    dnsmasq NOT RUNNING");
             }
-            ds_put_format(&out, ", log %s\n", json_get_string(server, "log"));
+            ds_put_format(&out, ", log %s\n", json_util_get_string(server, "log"));
         }
 
         for (size_t j = 0; j < json_array_size(ifaces); j++) {
             const struct json *iface = json_array_at(ifaces, j);
             const struct json *addrs = json_get(iface, "addresses");
-            const char *link = json_get_string(iface, "link");
+            const char *link = json_util_get_string(iface, "link");
             const struct json *ofport = json_get(iface, "ofport");
-            const char *error = json_get_string(iface, "error");
+            const char *error = json_util_get_string(iface, "error");
             struct ds name = DS_EMPTY_INITIALIZER;
             struct ds desc = DS_EMPTY_INITIALIZER;
             struct ds port = DS_EMPTY_INITIALIZER;
 
-            ds_put_format(&name, "%s.%s", json_get_string(node, "name"),
-                          json_get_string(iface, "name"));
+            ds_put_format(&name, "%s.%s", json_util_get_string(node, "name"),
+                          json_util_get_string(iface, "name"));
             if (!strcmp(link, "switch")) {
                 const struct json *vlan = json_get(iface, "vlan");
                 const struct json *trunks = json_get(iface, "trunks");
 
                 ds_put_format(&desc, "switch %s",
-                              json_get_string(iface, "switch"));
+                              json_util_get_string(iface, "switch"));
                 if (vlan) {
                     ds_put_format(&desc, " vlan %"PRId64, json_integer(vlan));
                 } else if (trunks) {
@@ -353,14 +346,14 @@ print_lab_text(const struct json *json)
                 }
             } else if (!strcmp(link, "peer")) {
                 ds_put_format(&desc, "veth to %s",
-                              json_get_string(iface, "peer"));
+                              json_util_get_string(iface, "peer"));
             } else {
                 ds_put_cstr(&desc, "veth to host");
             }
             ds_put_format(&out, "  %-22s %-26s %-15s %-6s ", ds_cstr(&name),
                           ds_cstr(&desc),
-                          json_get_string(iface, "host_end")
-                          ? json_get_string(iface, "host_end") : "-",
+                          json_util_get_string(iface, "host_end")
+                          ? json_util_get_string(iface, "host_end") : "-",
                           port.length ? ds_cstr(&port) : "-");
             for (size_t k = 0; k < json_array_size(addrs); k++) {
                 ds_put_format(&out, "%s%s", k ? " " : "",

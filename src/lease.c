@@ -9,8 +9,8 @@
 
 #include "file-util.h"
 #include "hash.h"
+#include "json-util.h"
 #include "openvswitch/json.h"
-#include "openvswitch/shash.h"
 #include "packets.h"
 #include "scenario.h"
 #include "util.h"
@@ -137,7 +137,6 @@ lease_table_save(const struct lease_table *table, const char *path)
     const struct lease **sorted = xmalloc(MAX(n, 1) * sizeof *sorted);
     struct json *array = json_array_create_empty();
     struct json *json = json_object_create();
-    char *tmp = xasprintf("%s.tmp", path);
     const struct lease *lease;
     char *error = NULL;
     char *text;
@@ -156,39 +155,25 @@ lease_table_save(const struct lease_table *table, const char *path)
     json_destroy(json);
     free(sorted);
 
-    err = file_write_string(tmp, text);
-    if (!err && rename(tmp, path)) {
-        err = errno;
-    }
+    err = file_replace_string(path, text);
     if (err) {
         error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
-        unlink(tmp);
     }
     free(text);
-    free(tmp);
     return error;
-}
-
-/* The member 'name' of 'object' if it has JSON type 'type', else NULL. */
-static const struct json *
-get_member(const struct json *object, const char *name, enum json_type type)
-{
-    const struct json *value = shash_find_data(json_object(object), name);
-
-    return value && value->type == type ? value : NULL;
 }
 
 static bool
 get_ip(const struct json *object, const char *name, struct in6_addr *addr)
 {
-    const struct json *value = get_member(object, name, JSON_STRING);
+    const char *value = json_util_get_string(object, name);
     ovs_be32 ip;
 
     *addr = in6addr_any;
     if (!value) {
         return true;
     }
-    if (!ip_parse(json_string(value), &ip)) {
+    if (!ip_parse(value, &ip)) {
         return false;
     }
     *addr = in6_addr_mapped_ipv4(ip);
@@ -200,56 +185,56 @@ static char *
 lease_from_json(const struct json *json, const struct scenario *s,
                 struct lease_table *table)
 {
-    const struct json *node_name, *iface_name, *value;
+    const char *node_name, *iface_name, *address;
     const struct scenario_iface *iface = NULL;
     const struct scenario_node *node;
+    const struct json *value;
     struct lease *lease;
 
     if (json->type != JSON_OBJECT) {
         return xstrdup("a lease is not a JSON object");
     }
-    node_name = get_member(json, "node", JSON_STRING);
-    iface_name = get_member(json, "interface", JSON_STRING);
+    node_name = json_util_get_string(json, "node");
+    iface_name = json_util_get_string(json, "interface");
     if (!node_name || !iface_name) {
         return xstrdup("a lease lacks \"node\" or \"interface\"");
     }
-    node = scenario_find_node(s, json_string(node_name));
+    node = scenario_find_node(s, node_name);
     if (node) {
-        iface = scenario_node_find_iface(node, json_string(iface_name));
+        iface = scenario_node_find_iface(node, iface_name);
     }
     if (!iface) {
         return xasprintf("lease for %s.%s, which the scenario does not have",
-                         json_string(node_name), json_string(iface_name));
+                         node_name, iface_name);
     }
 
     lease = lease_table_put(table, iface);
-    lease->obtained = get_member(json, "obtained", JSON_TRUE) != NULL;
-    value = get_member(json, "error", JSON_STRING);
-    lease->error = value ? xstrdup(json_string(value)) : NULL;
-    value = get_member(json, "elapsed_ms", JSON_INTEGER);
+    lease->obtained = json_util_get(json, "obtained", JSON_TRUE) != NULL;
+    lease->error = nullable_xstrdup(json_util_get_string(json, "error"));
+    value = json_util_get(json, "elapsed_ms", JSON_INTEGER);
     lease->elapsed_ms = value ? json_integer(value) : 0;
     if (!lease->obtained) {
         return NULL;
     }
 
-    value = get_member(json, "address", JSON_STRING);
-    if (value) {
+    address = json_util_get_string(json, "address");
+    if (address) {
         ovs_be32 ip;
-        char *error = ip_parse_cidr(json_string(value), &ip, &lease->plen);
+        char *error = ip_parse_cidr(address, &ip, &lease->plen);
 
         if (error) {
             free(error);
-            value = NULL;
+            address = NULL;
         } else {
             lease->addr = in6_addr_mapped_ipv4(ip);
         }
     }
-    if (!value || !get_ip(json, "server", &lease->server)
+    if (!address || !get_ip(json, "server", &lease->server)
         || !get_ip(json, "router", &lease->router)) {
         lease->obtained = false;
         return xasprintf("invalid lease for %s.%s", node->name, iface->name);
     }
-    value = get_member(json, "lease_time", JSON_INTEGER);
+    value = json_util_get(json, "lease_time", JSON_INTEGER);
     lease->lease_time = (value && json_integer(value) >= 0
                          && json_integer(value) <= UINT32_MAX
                          ? json_integer(value) : 0);
@@ -273,7 +258,7 @@ lease_table_load(const char *path, const struct scenario *s,
         goto out;
     }
     leases = (json->type == JSON_OBJECT
-              ? get_member(json, "leases", JSON_ARRAY) : NULL);
+              ? json_util_get(json, "leases", JSON_ARRAY) : NULL);
     if (!leases) {
         error = xasprintf("%s: not an object with a \"leases\" array", path);
         goto out;

@@ -25,7 +25,6 @@
 
 struct scenario;
 struct json;
-struct scenario;
 struct scenario_iface;
 
 struct lease {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <nftables/libnftables.h>
 
+#include "error-list.h"
 #include "ip-forward.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
@@ -101,11 +102,7 @@ check_scenario(const struct scenario *s, const struct svec *lab_ifaces)
                           "literally; rename it\n", name);
         }
     }
-    if (!errors.length) {
-        return NULL;
-    }
-    ds_chomp(&errors, '\n');
-    return ds_steal_cstr(&errors);
+    return error_list_finish(&errors);
 }
 
 static void

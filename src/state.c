@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "file-util.h"
+#include "json-util.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "sset.h"
@@ -91,7 +92,6 @@ state_save(const struct lab_state *state)
 {
     struct json *json = json_object_create();
     char *path = state_file(state->lab, "state.json");
-    char *tmp = xasprintf("%s.tmp", path);
     char *text;
     char *error = NULL;
     int err;
@@ -105,27 +105,13 @@ state_save(const struct lab_state *state)
     text = json_to_string(json, JSSF_PRETTY | JSSF_SORT);
     json_destroy(json);
 
-    /* Write and rename, so a reader never sees half a file. */
-    err = file_write_string(tmp, text);
-    if (!err && rename(tmp, path)) {
-        err = errno;
-    }
+    err = file_replace_string(path, text);
     if (err) {
         error = xasprintf("cannot write %s: %s", path, ovs_strerror(err));
-        unlink(tmp);
     }
     free(text);
-    free(tmp);
     free(path);
     return error;
-}
-
-static const char *
-json_member_string(const struct json *object, const char *name)
-{
-    const struct json *value = shash_find_data(json_object(object), name);
-
-    return value && value->type == JSON_STRING ? json_string(value) : NULL;
 }
 
 int
@@ -145,20 +131,19 @@ state_load(const char *lab, struct lab_state *state, char **scenario_textp)
         goto out;
     }
     json = json_from_file(path);
-    if (json->type != JSON_OBJECT || !json_member_string(json, "lab")
-        || !json_member_string(json, "ovsdb")) {
+    if (json->type != JSON_OBJECT || !json_util_get_string(json, "lab")
+        || !json_util_get_string(json, "ovsdb")) {
         err = EINVAL;
         goto out;
     }
-    state->lab = xstrdup(json_member_string(json, "lab"));
-    state->ovsdb = xstrdup(json_member_string(json, "ovsdb"));
-    state->scenario_path = nullable_xstrdup(json_member_string(json,
+    state->lab = xstrdup(json_util_get_string(json, "lab"));
+    state->ovsdb = xstrdup(json_util_get_string(json, "ovsdb"));
+    state->scenario_path = nullable_xstrdup(json_util_get_string(json,
                                                                 "scenario"));
-    value = shash_find_data(json_object(json), "private_ovs");
-    state->private_ovs = value && value->type == JSON_TRUE;
-    value = shash_find_data(json_object(json), "created");
-    state->created = value && value->type == JSON_INTEGER
-                     ? json_integer(value) : 0;
+    state->private_ovs = (json_util_get(json, "private_ovs", JSON_TRUE)
+                          != NULL);
+    value = json_util_get(json, "created", JSON_INTEGER);
+    state->created = value ? json_integer(value) : 0;
 
     if (scenario_textp) {
         char *scenario = state_file(lab, "scenario.yaml");

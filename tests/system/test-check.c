@@ -40,6 +40,7 @@
 #include "plan.h"
 #include "report.h"
 #include "scenario.h"
+#include "tests/cunit-util.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -664,10 +665,7 @@ run_checks(void)
 static int
 run_tests(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "lab works (system ping)", test_setup_sanity },
         { "one result per check, in order, in parallel", test_all_results },
         { "ping", test_ping },
@@ -679,26 +677,15 @@ run_tests(void)
         { "isolation of 30 nodes in one timeout", test_big_isolation },
         { "namespaces that are not there", test_missing_namespaces },
     };
-    unsigned int failures;
-    CU_pSuite suite;
+    int status;
 
     run_checks();
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("check", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
+    status = TEST_RUN_SUITE("check", tests);
 
     check_results_destroy(&results);
     check_results_destroy(&big_results);
     lease_table_destroy(&leases);
-    return failures != 0;
+    return status;
 }
 
 static pid_t test_pid;

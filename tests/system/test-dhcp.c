@@ -45,6 +45,7 @@
 #include "scenario.h"
 #include "simap.h"
 #include "sset.h"
+#include "tests/cunit-util.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -69,35 +70,6 @@ struct test_lab {
 /* The udhcpc lab, shared by the tests that use it in order. */
 static struct test_lab udhcpc_lab;
 static struct dhcp_servers *udhcpc_servers;
-
-/* Runs shell command 'format' and returns its standard output and error,
- * malloc'd; stores its exit status in '*statusp' if nonnull. */
-static char * OVS_PRINTF_FORMAT(2, 3)
-run(int *statusp, const char *format, ...)
-{
-    struct ds cmd = DS_EMPTY_INITIALIZER;
-    struct ds out = DS_EMPTY_INITIALIZER;
-    va_list args;
-    FILE *stream;
-    int status;
-
-    va_start(args, format);
-    ds_put_format_valist(&cmd, format, args);
-    va_end(args);
-    ds_put_cstr(&cmd, " 2>&1");
-
-    stream = popen(ds_cstr(&cmd), "r");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(stream);
-    for (int c; (c = getc(stream)) != EOF; ) {
-        ds_put_char(&out, c);
-    }
-    status = pclose(stream);
-    if (statusp) {
-        *statusp = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    ds_destroy(&cmd);
-    return ds_steal_cstr(&out);
-}
 
 /* Asserts that 'haystack' (the output of 'what') contains 'needle', or
  * lacks it if 'present' is false, and shows it if not. */
@@ -126,7 +98,7 @@ assert_output(const char *needle, bool present, const char *format, ...)
     va_start(args, format);
     ds_put_format_valist(&cmd, format, args);
     va_end(args);
-    out = run(NULL, "%s", ds_cstr(&cmd));
+    out = test_shell(NULL, "%s", ds_cstr(&cmd));
     assert_contains(ds_cstr(&cmd), out, needle, present);
     free(out);
     ds_destroy(&cmd);
@@ -188,15 +160,6 @@ cleanup(void)
     cleaning = false;
 }
 
-static void
-fatal_signal_handler(int sig)
-{
-    cleanup();
-    prefix[0] = '\0';
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 /* Loads 'yaml' under lab name 'name' (replacing its "lab:"), plans it,
  * and creates its state directory 'subdir' of the run's directory. */
 static void
@@ -240,17 +203,6 @@ lab_destroy(struct test_lab *lab)
     memset(lab, 0, sizeof *lab);
 }
 
-static void
-run_batch(struct rtnl_sock *sock, struct rtnl_batch *b)
-{
-    char *error = rtnl_sock_run(sock, b);
-
-    if (error) {
-        printf("\n  batch failed: %s\n", error);
-    }
-    CU_ASSERT_PTR_NULL_FATAL(error);
-}
-
 /* Builds 'lab''s namespaces, its veths (direct pairs only: no OVS here),
  * static addresses, everything up: what "ovs-lab up" does before DHCP. */
 static void
@@ -282,7 +234,7 @@ lab_build(const struct test_lab *lab)
         veth.peer.mac = pv->b_mac;
         rtnl_link_add_veth(b, &veth);
     }
-    run_batch(sock, b);
+    test_run_batch(sock, b);
     rtnl_sock_close(sock);
 
     /* In each namespace: lo and the interfaces up, static addresses. */
@@ -315,7 +267,7 @@ lab_build(const struct test_lab *lab)
             };
             rtnl_route_add(b, &route);
         }
-        run_batch(sock, b);
+        test_run_batch(sock, b);
         rtnl_sock_close(sock);
         simap_destroy(&ifindexes);
         close(fds[i]);
@@ -344,8 +296,8 @@ netns_of(const struct test_lab *lab, const char *node)
 static char *
 mac_of(const struct test_lab *lab, const char *node, const char *iface)
 {
-    char *out = run(NULL, "ip -n %s -o link show dev %s",
-                    netns_of(lab, node), iface);
+    char *out = test_shell(NULL, "ip -n %s -o link show dev %s",
+                           netns_of(lab, node), iface);
     char *p = strstr(out, "link/ether ");
     char *mac;
 
@@ -382,8 +334,8 @@ assert_leased(const struct test_lab *lab, const struct lease_table *leases,
     CU_ASSERT_PTR_NULL(lease->error);
     addr = ip_text(&lease->addr);
 
-    out = run(NULL, "ip -n %s -4 addr show dev %s", netns_of(lab, node),
-              iface_name);
+    out = test_shell(NULL, "ip -n %s -4 addr show dev %s", netns_of(lab, node),
+                     iface_name);
     cidr = xasprintf("inet %s/%u ", addr, lease->plen);
     assert_contains("ip addr", out, cidr, true);
     assert_contains("ip addr", out, "valid_lft forever", true);
@@ -406,7 +358,7 @@ static void
 assert_no_process(const struct test_lab *lab, const char *node)
 {
     char *cmd = xasprintf("ip netns pids %s | wc -l", netns_of(lab, node));
-    char *out = run(NULL, "%s", cmd);
+    char *out = test_shell(NULL, "%s", cmd);
 
     if (atoi(out)) {
         printf("\n  %s: %s", cmd, out);
@@ -481,11 +433,11 @@ test_servers_start(void)
     CU_ASSERT_STRING_EQUAL(comm, "dnsmasq\n");
     free(comm);
     free(comm_path);
-    out = run(NULL, "ip netns pids %s", netns_of(lab, "srv"));
+    out = test_shell(NULL, "ip netns pids %s", netns_of(lab, "srv"));
     CU_ASSERT_EQUAL(atol(out), server->pid);
     free(out);
-    out = run(NULL, "ip netns exec %s ss -Hlunp 'sport = :67'",
-              netns_of(lab, "srv"));
+    out = test_shell(NULL, "ip netns exec %s ss -Hlunp 'sport = :67'",
+                     netns_of(lab, "srv"));
     assert_contains("ss", out, "dnsmasq", true);
     free(out);
 }
@@ -534,8 +486,8 @@ test_udhcpc_leases(void)
                   "ip -n %s -4 route show default", netns_of(lab, "c1"));
 
     /* The address works: c1 reaches the server. */
-    out = run(NULL, "ip netns exec %s ping -c1 -W2 10.77.1.1",
-              netns_of(lab, "c1"));
+    out = test_shell(NULL, "ip netns exec %s ping -c1 -W2 10.77.1.1",
+                     netns_of(lab, "c1"));
     assert_contains("ping", out, " 0% packet loss", true);
     free(out);
 
@@ -546,7 +498,8 @@ test_udhcpc_leases(void)
     lease = lease_table_find(&leases, find_iface(lab, "c2", "eth0"));
     CU_ASSERT(!ipv6_addr_is_set(&lease->router));
     CU_ASSERT_EQUAL(lease->lease_time, 3600);
-    out = run(NULL, "ip -n %s -4 route show default", netns_of(lab, "c2"));
+    out = test_shell(NULL, "ip -n %s -4 route show default",
+                     netns_of(lab, "c2"));
     CU_ASSERT_STRING_EQUAL(out, "");
     free(out);
 
@@ -732,7 +685,8 @@ test_dhclient(void)
     CU_ASSERT_EQUAL(in6_addr_get_mapped_ipv4(&lease->router),
                     htonl(0xc0a84d01));
     /* d1 has a default route of its own: the lease's is not added. */
-    out = run(NULL, "ip -n %s -4 route show default", netns_of(&lab, "d1"));
+    out = test_shell(NULL, "ip -n %s -4 route show default",
+                     netns_of(&lab, "d1"));
     assert_contains("ip route", out, "default dev eth0", true);
     assert_contains("ip route", out, "via", false);
     free(out);
@@ -851,7 +805,7 @@ test_nothing_left(void)
     assert_output(prefix, false, "ip netns list");
     /* No process started with a file of ours (dnsmasq's --conf-file, a
      * client's script). */
-    out = run(NULL, "ps -eo pid,args");
+    out = test_shell(NULL, "ps -eo pid,args");
     assert_contains("ps", out, tmp_dir, false);
     free(out);
 }
@@ -859,10 +813,7 @@ test_nothing_left(void)
 int
 main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "dnsmasq starts and is ready", test_servers_start },
         { "udhcpc clients lease, fixed address, no server",
           test_udhcpc_leases },
@@ -874,8 +825,6 @@ main(void)
         { "many clients at once", test_scale },
         { "nothing left behind", test_nothing_left },
     };
-    CU_pSuite suite;
-    int failures;
 
     if (getuid()) {
         fprintf(stderr, "test-dhcp: needs root\n");
@@ -887,23 +836,7 @@ main(void)
         perror("mkdtemp");
         return 1;
     }
-    atexit(cleanup);
-    signal(SIGINT, fatal_signal_handler);
-    signal(SIGTERM, fatal_signal_handler);
-    signal(SIGHUP, fatal_signal_handler);
-    signal(SIGSEGV, fatal_signal_handler);
-    signal(SIGABRT, fatal_signal_handler);
+    test_cleanup_at_exit(cleanup);
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("dhcp", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures != 0;
+    return TEST_RUN_SUITE("dhcp", tests);
 }

@@ -39,10 +39,10 @@
 #include "netlink-route.h"
 #include "netlink-rtnl.h"
 #include "netns.h"
-#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "simap.h"
 #include "sset.h"
+#include "tests/cunit-util.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -57,51 +57,12 @@ static int eth2_ifindex;        /* Of eth2 in A and B. */
 static char etc_dir[PATH_MAX];  /* /etc/netns/<ns_a> */
 static bool made_etc_netns;     /* Did we create /etc/netns? */
 
-/* Runs shell command 'format' and returns its standard output and error,
- * malloc'd; stores its exit status in '*statusp' if nonnull. */
-static char * OVS_PRINTF_FORMAT(2, 3)
-run(int *statusp, const char *format, ...)
-{
-    struct ds cmd = DS_EMPTY_INITIALIZER;
-    struct ds out = DS_EMPTY_INITIALIZER;
-    va_list args;
-    FILE *stream;
-    int status;
-
-    ds_put_cstr(&cmd, "( ");
-    va_start(args, format);
-    ds_put_format_valist(&cmd, format, args);
-    va_end(args);
-    ds_put_cstr(&cmd, " ) 2>&1");
-
-    /* iproute2 warns, and may show a partial list, when devices come or
-     * go during its dump (the kernel destroys those of deleted namespaces
-     * in the background): ask again. */
-    for (int attempt = 0; attempt < 10; attempt++) {
-        ds_clear(&out);
-        stream = popen(ds_cstr(&cmd), "r");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(stream);
-        for (int c; (c = getc(stream)) != EOF; ) {
-            ds_put_char(&out, c);
-        }
-        status = pclose(stream);
-        if (!strstr(ds_cstr(&out), "Dump was interrupted")) {
-            break;
-        }
-    }
-    if (statusp) {
-        *statusp = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    ds_destroy(&cmd);
-    return ds_steal_cstr(&out);
-}
-
 /* Asserts that the output of 'cmd' contains (or, if 'present' is false,
  * lacks) 'needle', and shows the output if not. */
 static void
 assert_output(const char *cmd, const char *needle, bool present)
 {
-    char *out = run(NULL, "%s", cmd);
+    char *out = test_shell(NULL, "%s", cmd);
     bool found = strstr(out, needle) != NULL;
 
     if (found != present) {
@@ -180,47 +141,9 @@ cleanup(void)
 }
 
 static void
-fatal_signal_handler(int sig)
-{
-    cleanup();
-    prefix[0] = '\0';
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void
 open_ns(const char *name, int *fdp)
 {
     CU_ASSERT_EQUAL_FATAL(netns_open(name, fdp), 0);
-}
-
-static struct in6_addr
-ip4(const char *s)
-{
-    struct in_addr in;
-
-    CU_ASSERT_FATAL(inet_pton(AF_INET, s, &in) == 1);
-    return in6_addr_mapped_ipv4(in.s_addr);
-}
-
-static struct in6_addr
-ip6(const char *s)
-{
-    struct in6_addr in6;
-
-    CU_ASSERT_FATAL(inet_pton(AF_INET6, s, &in6) == 1);
-    return in6;
-}
-
-static void
-run_batch(struct rtnl_sock *sock, struct rtnl_batch *b)
-{
-    char *error = rtnl_sock_run(sock, b);
-
-    if (error) {
-        printf("\n  batch failed: %s\n", error);
-    }
-    CU_ASSERT_PTR_NULL_FATAL(error);
 }
 
 static void
@@ -242,7 +165,7 @@ test_add_namespaces(void)
     sset_destroy(&names);
 
     /* What iproute2 sees: listed, and usable with "ip -n". */
-    out = run(NULL, "ip netns list");
+    out = test_shell(NULL, "ip netns list");
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ns_a));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, ns_b));
     free(out);
@@ -323,16 +246,16 @@ test_build_topology(void)
     veth.peer.netns_fd = fd_host;
     CU_ASSERT_EQUAL(rtnl_link_add_veth(b, &veth), 0);
 
-    addr = ip4("10.250.0.1");
+    addr = test_ip4("10.250.0.1");
     rtnl_addr_add(b, 2, &addr, 24);
-    addr = ip6("fd00:250::1");
+    addr = test_ip6("fd00:250::1");
     rtnl_addr_add(b, 2, &addr, 64);
-    addr = ip4("10.251.0.1");
+    addr = test_ip4("10.251.0.1");
     rtnl_addr_add(b, 1, &addr, 32);
-    addr = ip6("fd00:251::1");
+    addr = test_ip6("fd00:251::1");
     rtnl_addr_add(b, 1, &addr, 128);
     CU_ASSERT_EQUAL(rtnl_batch_count(b), 7);
-    run_batch(sock_a, b);
+    test_run_batch(sock_a, b);
     rtnl_batch_destroy(b);
 
     /* B: addresses on the eth0 that A's batch created (ifindex 2). */
@@ -340,22 +263,22 @@ test_build_topology(void)
     rtnl_batch_set_context(b, "node %s", ns_b);
     rtnl_link_set_up(b, 1, "lo", true);
     rtnl_link_set_up(b, 2, "eth0", true);
-    addr = ip4("10.250.0.2");
+    addr = test_ip4("10.250.0.2");
     rtnl_addr_add(b, 2, &addr, 24);
-    addr = ip6("fd00:250::2");
+    addr = test_ip6("fd00:250::2");
     rtnl_addr_add(b, 2, &addr, 64);
     memset(&route, 0, sizeof route);
-    route.dst = ip4("10.251.0.0");
+    route.dst = test_ip4("10.251.0.0");
     route.plen = 24;
-    route.gw = ip4("10.250.0.1");
+    route.gw = test_ip4("10.250.0.1");
     route.oif = 2;
     rtnl_route_add(b, &route);
     memset(&route, 0, sizeof route);
-    route.dst = ip6("fd00:251::");
+    route.dst = test_ip6("fd00:251::");
     route.plen = 64;
-    route.gw = ip6("fd00:250::1");
+    route.gw = test_ip6("fd00:250::1");
     rtnl_route_add(b, &route);
-    run_batch(sock_b, b);
+    test_run_batch(sock_b, b);
     rtnl_batch_destroy(b);
 
     /* From the host: host_a up; host_b created here, its peer directly
@@ -376,13 +299,13 @@ test_build_topology(void)
     veth.peer.ifindex = eth2_ifindex;
     veth.peer.netns_fd = fd_b;
     rtnl_link_add_veth(b, &veth);
-    run_batch(sock_host, b);
+    test_run_batch(sock_host, b);
     rtnl_batch_destroy(b);
 
     /* B's eth1, by name: its ifindex was not chosen. */
     b = rtnl_batch_create();
     rtnl_link_set_up(b, 0, "eth1", true);
-    run_batch(sock_b, b);
+    test_run_batch(sock_b, b);
     rtnl_batch_destroy(b);
 
     printf("(4 batches: %lld ms) ", time_msec() - start);
@@ -460,15 +383,17 @@ test_ping(void)
     int status;
     char *out;
 
-    out = run(&status, "ip netns exec %s ping -c 1 -W 3 10.250.0.1", ns_b);
+    out = test_shell(&status, "ip netns exec %s ping -c 1 -W 3 10.250.0.1",
+                     ns_b);
     CU_ASSERT_EQUAL(status, 0);
     free(out);
     /* Through B's route to A's loopback address. */
-    out = run(&status, "ip netns exec %s ping -c 1 -W 3 10.251.0.1", ns_b);
+    out = test_shell(&status, "ip netns exec %s ping -c 1 -W 3 10.251.0.1",
+                     ns_b);
     CU_ASSERT_EQUAL(status, 0);
     free(out);
-    out = run(&status, "ip netns exec %s ping -6 -c 1 -W 3 fd00:251::1",
-              ns_b);
+    out = test_shell(&status, "ip netns exec %s ping -6 -c 1 -W 3 fd00:251::1",
+                     ns_b);
     if (status) {
         printf("\n%s", out);
     }
@@ -514,7 +439,7 @@ test_sysctl(void)
 
     /* New namespaces copy the host's current values: set both, opposite
      * ways. */
-    host_before = run(NULL, "cat /proc/sys/net/ipv4/ip_forward");
+    host_before = test_shell(NULL, "cat /proc/sys/net/ipv4/ip_forward");
     open_ns(ns_b, &fd);
     CU_ASSERT_EQUAL(netns_sysctl_set(fd, "net.ipv4.ip_forward", "0"), 0);
     close(fd);
@@ -538,7 +463,7 @@ test_sysctl(void)
     free(cmd);
 
     /* The host's own setting is untouched. */
-    host_after = run(NULL, "cat /proc/sys/net/ipv4/ip_forward");
+    host_after = test_shell(NULL, "cat /proc/sys/net/ipv4/ip_forward");
     CU_ASSERT_STRING_EQUAL(host_before, host_after);
     free(host_before);
     free(host_after);
@@ -683,7 +608,7 @@ test_tcp(void)
 
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    out = run(NULL, "cat '%s'", out_path);
+    out = test_shell(NULL, "cat '%s'", out_path);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "got: ping-v4"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "got: ping-v6"));
     free(out);
@@ -732,14 +657,14 @@ test_spawn_environment(void)
     CU_ASSERT_PTR_NULL_FATAL(error);
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
 
-    out = run(NULL, "cat '%s'", out_path);
+    out = test_shell(NULL, "cat '%s'", out_path);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "eth0\neth1\neth2\nlo\n"));
     CU_ASSERT_PTR_NULL(strstr(out, host_a));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "olt-test-host"));
     free(out);
 
     /* The host's /etc/hosts and /sys are untouched. */
-    out = run(NULL, "cat /etc/hosts; ls /sys/class/net");
+    out = test_shell(NULL, "cat /etc/hosts; ls /sys/class/net");
     CU_ASSERT_PTR_NULL(strstr(out, "olt-test-host"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, host_a));
     free(out);
@@ -798,13 +723,13 @@ test_exec(void)
     char *out, *expected;
 
     CU_ASSERT_EQUAL(run_netns_exec(sh, NULL), 0);
-    out = run(NULL, "cat %s/exec.out", tmp_dir);
+    out = test_shell(NULL, "cat %s/exec.out", tmp_dir);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "eth0\neth1\neth2\nlo\n"));
     free(out);
     /* The same namespace "ip netns exec" enters. */
-    expected = run(NULL, "ip netns exec %s readlink /proc/self/ns/net",
-                   ns_a);
-    out = run(NULL, "tail -n 1 %s/exec.out", tmp_dir);
+    expected = test_shell(NULL, "ip netns exec %s readlink /proc/self/ns/net",
+                          ns_a);
+    out = test_shell(NULL, "tail -n 1 %s/exec.out", tmp_dir);
     CU_ASSERT_STRING_EQUAL(out, expected);
     free(out);
     free(expected);
@@ -831,9 +756,9 @@ test_batch_errors(void)
 
     b = rtnl_batch_create();
     rtnl_batch_set_context(b, "node %s", ns_a);
-    addr = ip4("10.252.0.1");
+    addr = test_ip4("10.252.0.1");
     rtnl_addr_add(b, 1, &addr, 32);                     /* 0: ok */
-    addr = ip4("10.252.0.2");
+    addr = test_ip4("10.252.0.2");
     rtnl_addr_add(b, 99, &addr, 32);                    /* 1: ENODEV */
     rtnl_batch_describe(b, "add 10.252.0.2 to missing ifindex 99");
     rtnl_veth_init(&veth);
@@ -842,7 +767,7 @@ test_batch_errors(void)
     rtnl_link_add_veth(b, &veth);
     rtnl_link_del(b, 0, "no-such-dev");                 /* 3: allowed */
     rtnl_batch_allow_error(b, ENODEV);
-    addr = ip6("fd00:252::1");
+    addr = test_ip6("fd00:252::1");
     rtnl_addr_add(b, 1, &addr, 128);                    /* 4: ok */
 
     error = rtnl_sock_run(sock, b);
@@ -949,7 +874,7 @@ test_kill_all(void)
     CU_ASSERT(pid_listed(ns_b, pid2));
     CU_ASSERT(!pid_listed(ns_a, pid1));
     cmd = xasprintf("ip netns pids %s", ns_b);
-    out = run(NULL, "%s", cmd);
+    out = test_shell(NULL, "%s", cmd);
     {
         char *s = xasprintf("%d\n", (int) pid1);
         CU_ASSERT_PTR_NOT_NULL(strstr(out, s));
@@ -961,7 +886,7 @@ test_kill_all(void)
     CU_ASSERT_EQUAL(netns_list_pids(ns_b, &pids, &n), 0);
     CU_ASSERT_EQUAL(n, 0);
     free(pids);
-    out = run(NULL, "%s", cmd);
+    out = test_shell(NULL, "%s", cmd);
     CU_ASSERT_STRING_EQUAL(out, "");
     free(out);
     free(cmd);
@@ -987,7 +912,7 @@ test_delete(void)
     b = rtnl_batch_create();
     rtnl_link_del(b, 0, host_a);
     rtnl_link_del(b, 0, host_b);
-    run_batch(sock, b);
+    test_run_batch(sock, b);
     rtnl_batch_destroy(b);
     rtnl_sock_close(sock);
 
@@ -999,10 +924,10 @@ test_delete(void)
     CU_ASSERT_EQUAL(access(path, F_OK), -1);
     free(path);
 
-    out = run(NULL, "ip netns list; ip -o link show");
+    out = test_shell(NULL, "ip netns list; ip -o link show");
     CU_ASSERT_PTR_NULL(strstr(out, prefix));
     free(out);
-    free(run(&status, "ip netns exec %s true", ns_a));
+    free(test_shell(&status, "ip netns exec %s true", ns_a));
     CU_ASSERT(status != 0);
 }
 
@@ -1054,7 +979,7 @@ test_scale(void)
         rtnl_link_add_veth(b, &veth);
         addr = in6_addr_mapped_ipv4(htonl(0x0a000000 + (i << 8) + 1));
         rtnl_addr_add(b, 2, &addr, 24);
-        addr = ip6("fd00:99::1");
+        addr = test_ip6("fd00:99::1");
         addr.s6_addr[4] = i >> 8;
         addr.s6_addr[5] = i;
         rtnl_addr_add(b, 2, &addr, 64);
@@ -1062,7 +987,7 @@ test_scale(void)
         route.dst = in6_addr_mapped_ipv4(0);
         route.gw = in6_addr_mapped_ipv4(htonl(0x0a000000 + (i << 8) + 254));
         rtnl_route_add(b, &route);
-        run_batch(sock, b);
+        test_run_batch(sock, b);
         CU_ASSERT_EQUAL(ethtool_set_tx_csum(rtnl_sock_fd(sock), "eth0",
                                             false), 0);
         rtnl_sock_close(sock);
@@ -1080,14 +1005,14 @@ test_scale(void)
         rtnl_link_set_up(b, 0, host_name, true);
         free(host_name);
     }
-    run_batch(host_sock, b);
+    test_run_batch(host_sock, b);
     t_nl = time_msec();
 
-    out = run(NULL, "ip -o link show | grep ' %s[0-9]*@' | grep -c 'state UP'",
-              prefix);
+    out = test_shell(NULL, "ip -o link show | grep ' %s[0-9]*@'"
+                     " | grep -c 'state UP'", prefix);
     CU_ASSERT_EQUAL(atoi(out), n);
     free(out);
-    out = run(NULL, "ip netns list | grep -c '^%ss'", prefix);
+    out = test_shell(NULL, "ip netns list | grep -c '^%ss'", prefix);
     CU_ASSERT_EQUAL(atoi(out), n);
     free(out);
     {
@@ -1133,7 +1058,7 @@ test_scale(void)
            "%lld ms, teardown %lld ms) ", n, t_ns - t0, t_nl - t_ns,
            time_msec() - t_down);
 
-    out = run(NULL, "ip netns list; ip -o link show");
+    out = test_shell(NULL, "ip netns list; ip -o link show");
     CU_ASSERT_PTR_NULL(strstr(out, prefix));
     free(out);
 }
@@ -1141,10 +1066,7 @@ test_scale(void)
 int
 main(int argc, char *argv[])
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "add namespaces", test_add_namespaces },
         { "build topology in batches", test_build_topology },
         { "ping across", test_ping },
@@ -1159,8 +1081,6 @@ main(int argc, char *argv[])
         { "delete", test_delete },
         { "scale", test_scale },
     };
-    unsigned int failures;
-    CU_pSuite suite;
     ssize_t len;
 
     if (argc == 2 && !strcmp(argv[1], "--tcp-listen")) {
@@ -1188,23 +1108,7 @@ main(int argc, char *argv[])
         perror(tmp_dir);
         return 1;
     }
-    atexit(cleanup);
-    signal(SIGINT, fatal_signal_handler);
-    signal(SIGTERM, fatal_signal_handler);
-    signal(SIGHUP, fatal_signal_handler);
-    signal(SIGSEGV, fatal_signal_handler);
-    signal(SIGABRT, fatal_signal_handler);
+    test_cleanup_at_exit(cleanup);
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("kernel", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
+    return TEST_RUN_SUITE("kernel", tests);
 }

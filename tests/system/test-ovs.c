@@ -29,6 +29,7 @@
 #include "private-ovs.h"
 #include "sset.h"
 #include "switchdb.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 #define N_CHUNK_PORTS 450
@@ -811,9 +812,23 @@ test_nothing_left(void)
 int
 main(int argc OVS_UNUSED, char *argv[])
 {
+    static const struct test_case tests[] = {
+        { "switchdb_open names an unusable remote", test_open_bad_remote },
+        { "acquire starts ovsdb-server and ovs-vswitchd once", test_acquire },
+        { "apply puts veth ports with VLANs and ids", test_apply_veths },
+        { "apply names each port that failed", test_apply_missing_device },
+        { "apply refuses rows of others and changes nothing",
+          test_apply_conflict },
+        { "list_labs finds the lab", test_list_labs },
+        { "remove deletes the lab's rows and only those", test_remove },
+        { "450 ports in chunks of 200", test_chunks },
+        { "stop_if_unused stops only when unused", test_stop_if_unused },
+        { "stop leaves no daemon and no file", test_stop },
+        { "a directory of other files is left alone",
+          test_refuses_foreign_dir },
+        { "nothing left behind", test_nothing_left },
+    };
     long int pid = getpid();
-    CU_pSuite suite;
-    unsigned int failures;
 
     set_program_name(argv[0]);
     switchdb_init_process(false);
@@ -832,34 +847,5 @@ main(int argc OVS_UNUSED, char *argv[])
     }
     fatal_signal_add_hook(cleanup_hook, NULL, NULL, true);
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return EXIT_FAILURE;
-    }
-    suite = CU_add_suite("ovs", NULL, NULL);
-    CU_add_test(suite, "switchdb_open names an unusable remote",
-                test_open_bad_remote);
-    CU_add_test(suite, "acquire starts ovsdb-server and ovs-vswitchd once",
-                test_acquire);
-    CU_add_test(suite, "apply puts veth ports with VLANs and ids",
-                test_apply_veths);
-    CU_add_test(suite, "apply names each port that failed",
-                test_apply_missing_device);
-    CU_add_test(suite, "apply refuses rows of others and changes nothing",
-                test_apply_conflict);
-    CU_add_test(suite, "list_labs finds the lab", test_list_labs);
-    CU_add_test(suite, "remove deletes the lab's rows and only those",
-                test_remove);
-    CU_add_test(suite, "450 ports in chunks of 200", test_chunks);
-    CU_add_test(suite, "stop_if_unused stops only when unused",
-                test_stop_if_unused);
-    CU_add_test(suite, "stop leaves no daemon and no file", test_stop);
-    CU_add_test(suite, "a directory of other files is left alone",
-                test_refuses_foreign_dir);
-    CU_add_test(suite, "nothing left behind", test_nothing_left);
-
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+    return TEST_RUN_SUITE("ovs", tests);
 }

@@ -93,7 +93,7 @@ nodes:
     interfaces: {eth0: {switch: sw, vlan: 10, dhcp: true}}
 checks:
   - dhcp: {node: cli}
-  - exec: {node: srv, command: "kill \$(cat /run/ovs-lab/labs/$lab/dnsmasq-srv.pid)", name: kill dnsmasq}
+  - exec: {node: srv, command: "kill -KILL \$(cat /run/ovs-lab/labs/$lab/dnsmasq-srv.pid); sleep 1", name: kill dnsmasq}
 EOF
 "$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/dies.xml" "$T_TMP/dies.yaml" >"$T_TMP/dies.out" 2>&1
 t_ok "a run whose dnsmasq died exits 1" test $? = 1

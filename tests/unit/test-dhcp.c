@@ -24,6 +24,7 @@
 #include "packets.h"
 #include "plan.h"
 #include "scenario.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 #define STATE_DIR "/run/ovs-lab/labs/tdhcp"
@@ -490,10 +491,7 @@ test_file_tail(void)
 int
 main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "dnsmasq configuration, two pools", test_config_two_pools },
         { "dnsmasq configuration, dns: true", test_config_dns },
         { "preflight refuses unusable interface names",
@@ -502,19 +500,6 @@ main(void)
         { "lease table JSON round trip", test_lease_json },
         { "log tails", test_file_tail },
     };
-    CU_pSuite suite;
-    int failures;
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("dhcp", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures != 0;
+    return TEST_RUN_SUITE("dhcp", tests);
 }

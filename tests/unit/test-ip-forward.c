@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "file-util.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 static char *tmp_dir;
@@ -324,22 +325,14 @@ test_concurrent(void)
 int
 main(void)
 {
-    CU_pSuite suite;
-    unsigned int failures;
+    static const struct test_case tests[] = {
+        { "two labs", test_two_labs },
+        { "interface gone", test_interface_gone },
+        { "already on", test_already_on },
+        { "turned off meanwhile", test_turned_off_meanwhile },
+        { "failed hold", test_failed_hold },
+        { "concurrent", test_concurrent },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    suite = CU_add_suite("ip-forward", NULL, NULL);
-    CU_add_test(suite, "two labs", test_two_labs);
-    CU_add_test(suite, "interface gone", test_interface_gone);
-    CU_add_test(suite, "already on", test_already_on);
-    CU_add_test(suite, "turned off meanwhile", test_turned_off_meanwhile);
-    CU_add_test(suite, "failed hold", test_failed_hold);
-    CU_add_test(suite, "concurrent", test_concurrent);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures != 0;
+    return TEST_RUN_SUITE("ip-forward", tests);
 }

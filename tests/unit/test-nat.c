@@ -13,6 +13,7 @@
 
 #include "plan.h"
 #include "scenario.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 /* Loads 'yaml' and plans it; both must succeed. */
@@ -312,21 +313,13 @@ test_names(void)
 int
 main(void)
 {
-    CU_pSuite suite;
-    unsigned int failures;
+    static const struct test_case tests[] = {
+        { "seed 002 ruleset", test_seed002 },
+        { "nat without out", test_nat_without_out },
+        { "host link, udp forward", test_host_link_udp_forward },
+        { "refused", test_refused },
+        { "names", test_names },
+    };
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return 1;
-    }
-    suite = CU_add_suite("nat", NULL, NULL);
-    CU_add_test(suite, "seed 002 ruleset", test_seed002);
-    CU_add_test(suite, "nat without out", test_nat_without_out);
-    CU_add_test(suite, "host link, udp forward", test_host_link_udp_forward);
-    CU_add_test(suite, "refused", test_refused);
-    CU_add_test(suite, "names", test_names);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    return failures != 0;
+    return TEST_RUN_SUITE("nat", tests);
 }

@@ -21,6 +21,7 @@
 #include "netlink-route.h"
 #include "netlink-rtnl.h"
 #include "packets.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 /* Attribute table big enough for IFLA_*, IFA_*, RTA_*. */
@@ -94,24 +95,6 @@ assert_header(const struct nlmsghdr *nlh, uint16_t type, uint16_t flags)
     CU_ASSERT_EQUAL(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK | flags);
     CU_ASSERT(nlh->nlmsg_len <= RTNL_MSG_MAX);
     CU_ASSERT_EQUAL(nlh->nlmsg_len % 4, 0);
-}
-
-static struct in6_addr
-ip4(const char *s)
-{
-    struct in_addr in;
-
-    CU_ASSERT_FATAL(inet_pton(AF_INET, s, &in) == 1);
-    return in6_addr_mapped_ipv4(in.s_addr);
-}
-
-static struct in6_addr
-ip6(const char *s)
-{
-    struct in6_addr in6;
-
-    CU_ASSERT_FATAL(inet_pton(AF_INET6, s, &in6) == 1);
-    return in6;
 }
 
 static void
@@ -330,7 +313,7 @@ test_addr_ipv4(void)
 {
     const struct nlattr *tb[TB_SIZE];
     struct rtnl_batch *b = rtnl_batch_create();
-    struct in6_addr addr = ip4("10.1.2.3");
+    struct in6_addr addr = test_ip4("10.1.2.3");
     const struct ifaddrmsg *ifa;
     const struct nlmsghdr *nlh;
     ovs_be32 ip = htonl(0x0a010203);
@@ -378,7 +361,7 @@ test_addr_ipv6(void)
 {
     const struct nlattr *tb[TB_SIZE];
     struct rtnl_batch *b = rtnl_batch_create();
-    struct in6_addr addr = ip6("fd00:1::5");
+    struct in6_addr addr = test_ip6("fd00:1::5");
     const struct ifaddrmsg *ifa;
     const struct nlmsghdr *nlh;
 
@@ -417,7 +400,7 @@ test_route_ipv4(void)
     /* default via 10.0.0.1 */
     memset(&route, 0, sizeof route);
     route.dst = in6_addr_mapped_ipv4(0);
-    route.gw = ip4("10.0.0.1");
+    route.gw = test_ip4("10.0.0.1");
     CU_ASSERT_EQUAL_FATAL(rtnl_route_add(b, &route), 0);
     nlh = rtnl_batch_msg(b, 0);
     assert_header(nlh, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
@@ -437,7 +420,7 @@ test_route_ipv4(void)
 
     /* 10.9.0.0/16 dev ifindex 3: link scope, no gateway. */
     memset(&route, 0, sizeof route);
-    route.dst = ip4("10.9.0.0");
+    route.dst = test_ip4("10.9.0.0");
     route.plen = 16;
     route.oif = 3;
     CU_ASSERT_EQUAL_FATAL(rtnl_route_add(b, &route), 0);
@@ -459,7 +442,7 @@ test_route_ipv4(void)
     CU_ASSERT_PTR_NULL(tb[RTA_GATEWAY]);
 
     /* Invalid: IPv6 gateway, no next hop at all, prefix too long. */
-    route.gw = ip6("fd00::1");
+    route.gw = test_ip6("fd00::1");
     CU_ASSERT_EQUAL(rtnl_route_add(b, &route), EINVAL);
     memset(&route.gw, 0, sizeof route.gw);
     route.oif = 0;
@@ -481,9 +464,9 @@ test_route_ipv6(void)
     const struct rtmsg *rtm;
 
     memset(&route, 0, sizeof route);
-    route.dst = ip6("fd00:2::");
+    route.dst = test_ip6("fd00:2::");
     route.plen = 64;
-    route.gw = ip6("fd00:1::1");
+    route.gw = test_ip6("fd00:1::1");
     route.oif = 2;
     CU_ASSERT_EQUAL_FATAL(rtnl_route_add(b, &route), 0);
     nlh = rtnl_batch_msg(b, 0);
@@ -509,7 +492,7 @@ test_route_ipv6(void)
     CU_ASSERT_EQUAL(rtm->rtm_scope, RT_SCOPE_UNIVERSE);
 
     /* IPv4 gateway for an IPv6 destination. */
-    route.gw = ip4("10.0.0.1");
+    route.gw = test_ip4("10.0.0.1");
     CU_ASSERT_EQUAL(rtnl_route_add(b, &route), EINVAL);
     rtnl_batch_destroy(b);
 }
@@ -569,10 +552,7 @@ test_batch_many(void)
 int
 main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "veth with every option", test_veth_full },
         { "veth with names only", test_veth_minimal },
         { "veth invalid arguments", test_veth_invalid },
@@ -584,19 +564,6 @@ main(void)
         { "IPv6 routes", test_route_ipv6 },
         { "batch of 5000 requests", test_batch_many },
     };
-    unsigned int failures;
-    CU_pSuite suite;
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("netlink", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
+    return TEST_RUN_SUITE("netlink", tests);
 }

@@ -16,6 +16,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "report.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 static struct check_result *
@@ -409,10 +410,7 @@ test_files(void)
 int
 main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "result counts and problems", test_counts },
         { "text table", test_text },
         { "text table with colour", test_text_colour },
@@ -423,19 +421,6 @@ main(void)
         { "escaping and invalid UTF-8", test_escaping },
         { "writing report files", test_files },
     };
-    unsigned int failures;
-    CU_pSuite suite;
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("report", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures != 0;
+    return TEST_RUN_SUITE("report", tests);
 }

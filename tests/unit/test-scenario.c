@@ -23,6 +23,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "scenario-private.h"
+#include "tests/cunit-util.h"
 #include "util.h"
 
 #ifndef SRCDIR
@@ -877,10 +878,7 @@ test_quoting_and_types(void)
 int
 main(void)
 {
-    static const struct {
-        const char *name;
-        CU_TestFunc func;
-    } tests[] = {
+    static const struct test_case tests[] = {
         { "every shipped scenario loads", test_all_scenarios_load },
         { "seed001 model", test_seed001_model },
         { "seed002 bridge/NAT model", test_seed002_nat_model },
@@ -899,19 +897,6 @@ main(void)
         { "address parsing", test_addresses },
         { "scalar types and quoting", test_quoting_and_types },
     };
-    unsigned int failures;
-    CU_pSuite suite;
 
-    if (CU_initialize_registry() != CUE_SUCCESS) {
-        return CU_get_error();
-    }
-    suite = CU_add_suite("scenario", NULL, NULL);
-    for (size_t i = 0; i < ARRAY_SIZE(tests); i++) {
-        CU_add_test(suite, tests[i].name, tests[i].func);
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failures ? 1 : 0;
+    return TEST_RUN_SUITE("scenario", tests);
 }

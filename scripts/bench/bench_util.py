@@ -1,0 +1,115 @@
+"""Small helpers of scripts/bench: running commands, timing, polling,
+medians, and the cleanup stack that undoes everything on any exit."""
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+
+class BenchError(Exception):
+    """A step of the benchmark failed; the message says which and why."""
+
+
+def now():
+    return time.monotonic()
+
+
+def run(cmd, check=True, env=None, timeout=600, input=None):
+    """Runs CMD (a list), returns its CompletedProcess with text output.
+    Raises BenchError if CHECK and it fails or times out."""
+    try:
+        proc = subprocess.run(cmd, env=env, timeout=timeout, input=input,
+                              stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    except subprocess.TimeoutExpired:
+        raise BenchError('%s: timed out after %d s' % (' '.join(cmd),
+                                                       timeout))
+    if check and proc.returncode:
+        raise BenchError('%s: exit %d: %s' % (
+            ' '.join(cmd), proc.returncode,
+            (proc.stderr or proc.stdout).strip()[-800:]))
+    return proc
+
+
+def poll(predicate, timeout, interval=0.01):
+    """Calls PREDICATE until it returns true.  Returns the time at which the
+    successful call returned, or None after TIMEOUT seconds."""
+    deadline = now() + timeout
+    while True:
+        if predicate():
+            return now()
+        if now() > deadline:
+            return None
+        time.sleep(interval)
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def pid_alive(pid):
+    """True if PID exists and is not a zombie."""
+    try:
+        with open('/proc/%d/stat' % pid) as stat:
+            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except (OSError, IndexError):
+        return False
+
+
+def netns_names():
+    try:
+        return os.listdir('/run/netns')
+    except OSError:
+        return []
+
+
+def say(text):
+    """Progress goes to stderr; the table goes to stdout."""
+    sys.stderr.write(text + '\n')
+    sys.stderr.flush()
+
+
+class Cleanup:
+    """A stack of undo actions, run in reverse order on any exit: normal
+    end, an exception, Ctrl-C, SIGTERM or SIGHUP.  A failing action is
+    reported and the others still run."""
+
+    def __init__(self):
+        self._actions = []
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, self._terminate)
+
+    @staticmethod
+    def _terminate(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    def push(self, description, action):
+        """Registers ACTION (a callable); returns a handle for pop()."""
+        entry = (description, action)
+        self._actions.append(entry)
+        return entry
+
+    def pop(self, handle, run_it=True):
+        """Unregisters HANDLE; runs its action first if RUN_IT."""
+        if handle in self._actions:
+            self._actions.remove(handle)
+            if run_it:
+                self._run_one(handle)
+
+    def _run_one(self, entry):
+        description, action = entry
+        try:
+            action()
+        except Exception as e:      # noqa: B902 -- keep cleaning up
+            say('cleanup: %s: %s' % (description, e))
+
+    def run_all(self):
+        # A second Ctrl-C must not stop the cleanup halfway.
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
+        while self._actions:
+            self._run_one(self._actions.pop())
