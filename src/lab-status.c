@@ -248,7 +248,8 @@ format_lease(const struct json *lease, struct ds *out)
     } else if (json_get(lease, "obtained")->type == JSON_TRUE) {
         ds_put_format(out, " %s", json_util_get_string(lease, "address"));
         if (json_util_get_string(lease, "server")) {
-            ds_put_format(out, " from %s", json_util_get_string(lease, "server"));
+            ds_put_format(out, " from %s",
+                          json_util_get_string(lease, "server"));
         }
         ds_put_format(out, ", lease %"PRId64" s, after %.1f s",
                       json_integer(json_get(lease, "lease_time")),
@@ -266,7 +267,8 @@ print_lab_text(const struct json *json)
     const struct json *switches = json_get(json, "switches");
     struct ds out = DS_EMPTY_INITIALIZER;
 
-    ds_put_format(&out, "lab %s, up since ", json_util_get_string(json, "lab"));
+    ds_put_format(&out, "lab %s, up since ",
+                  json_util_get_string(json, "lab"));
     format_time(json_integer(json_get(json, "created")), &out);
     ds_put_format(&out, "\n  scenario: %s\n  ovsdb: %s%s\n",
                   json_util_get_string(json, "scenario"),
@@ -291,12 +293,14 @@ print_lab_text(const struct json *json)
         const struct json *ifaces = json_get(node, "interfaces");
         const struct json *processes = json_get(node, "processes");
 
-        ds_put_format(&out, "  %s: namespace %s", json_util_get_string(node, "name"),
+        ds_put_format(&out, "  %s: namespace %s",
+                      json_util_get_string(node, "name"),
                       json_util_get_string(node, "netns"));
         if (json_get(node, "present")->type != JSON_TRUE) {
             ds_put_cstr(&out, " (MISSING)");
         } else if (processes) {
-            ds_put_format(&out, ", %"PRId64" processes", json_integer(processes));
+            ds_put_format(&out, ", %"PRId64" processes",
+                          json_integer(processes));
         }
         ds_put_char(&out, '\n');
         if (json_get(node, "dhcp_server")) {
@@ -308,7 +312,8 @@ print_lab_text(const struct json *json)
             } else {
                 ds_put_cstr(&out, "    dnsmasq NOT RUNNING");
             }
-            ds_put_format(&out, ", log %s\n", json_util_get_string(server, "log"));
+            ds_put_format(&out, ", log %s\n",
+                          json_util_get_string(server, "log"));
         }
 
         for (size_t j = 0; j < json_array_size(ifaces); j++) {

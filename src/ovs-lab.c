@@ -47,16 +47,21 @@ static const struct {
     unsigned int flag;
     const char *help;
 } option_help[] = {
-    { ACCEPT_NAME, "  --name=LAB       lab name (default: the scenario's \"lab:\", or\n"
-                   "                   the file name); lets one scenario run twice\n" },
-    { ACCEPT_OVSDB, "  --ovsdb=REMOTE   use an existing Open vSwitch (e.g.\n"
-                    "                   unix:/var/run/openvswitch/db.sock) instead of\n"
-                    "                   ovs-lab's private one; also $OVS_LAB_OVSDB\n" },
-    { ACCEPT_REPORTS, "  --keep           leave the lab up after the checks\n"
-                      "  --json=FILE      also write the report as JSON\n"
-                      "  --junit=FILE     also write the report as JUnit XML (for CI)\n" },
-    { ACCEPT_JSON_FLAG, "  --json           machine-readable output\n" },
-    { ACCEPT_QUIET, "  -q, --quiet      no progress lines\n" },
+    { ACCEPT_NAME,
+      "  --name=LAB       lab name (default: the scenario's \"lab:\", or\n"
+      "                   the file name); lets one scenario run twice\n" },
+    { ACCEPT_OVSDB,
+      "  --ovsdb=REMOTE   use an existing Open vSwitch (e.g.\n"
+      "                   unix:/var/run/openvswitch/db.sock) instead of\n"
+      "                   ovs-lab's private one; also $OVS_LAB_OVSDB\n" },
+    { ACCEPT_REPORTS,
+      "  --keep           leave the lab up after the checks\n"
+      "  --json=FILE      also write the report as JSON\n"
+      "  --junit=FILE     also write the report as JUnit XML (for CI)\n" },
+    { ACCEPT_JSON_FLAG,
+      "  --json           machine-readable output\n" },
+    { ACCEPT_QUIET,
+      "  -q, --quiet      no progress lines\n" },
 };
 
 static void

@@ -34,8 +34,9 @@ int owner_mark_link(struct rtnl_batch *, int ifindex, const char *name,
  * 'lab''s mark. */
 bool owner_netns_is_lab(const char *netns, const char *lab);
 
-/* Stores in 'names' (cleared first) the interfaces in the namespace of 'sock' whose alias
- * marks them as lab 'lab''s.  Returns 0 or a positive errno. */
+/* Stores in 'names' (cleared first) the interfaces in the namespace of
+ * 'sock' whose alias marks them as lab 'lab''s.  Returns 0 or a positive
+ * errno. */
 int owner_find_links(struct rtnl_sock *sock, const char *lab,
                      struct sset *names);
 
