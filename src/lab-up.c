@@ -607,15 +607,43 @@ generate_hosts(const struct scenario *s)
     return ds_steal_cstr(&hosts);
 }
 
+static bool
+node_has_file(const struct scenario_node *node, const char *name)
+{
+    for (size_t i = 0; i < node->n_files; i++) {
+        if (!strcmp(node->files[i].name, name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static char *
+write_file(const char *dir, const char *name, const char *content)
+{
+    char *path = xasprintf("%s/%s", dir, name);
+    int err = file_write_string(path, content);
+    char *error = (err ? xasprintf("cannot write %s: %s", path,
+                                   ovs_strerror(err))
+                   : NULL);
+
+    free(path);
+    return error;
+}
+
 /* The files of /etc/netns/NETNS/, which "ip netns exec" and "ovs-lab exec"
- * bind-mount over /etc. */
+ * bind-mount over /etc.  A node with files of its own also gets a
+ * generated "hosts" unless it has one, so that the lab's names resolve in
+ * it ("ping server"). */
 static char *
 write_files(struct deploy *d, size_t *n_files)
 {
     const struct scenario *s = d->scenario;
+    char *hosts = generate_hosts(s);
+    char *error = NULL;
 
     *n_files = 0;
-    for (size_t i = 0; i < s->n_nodes; i++) {
+    for (size_t i = 0; i < s->n_nodes && !error; i++) {
         const struct scenario_node *node = &s->nodes[i];
         char *dir;
 
@@ -625,32 +653,24 @@ write_files(struct deploy *d, size_t *n_files)
         dir = xasprintf("%s/%s", NETNS_ETC_DIR, d->plan->netns[i].name);
         if ((mkdir(NETNS_ETC_DIR, 0755) && errno != EEXIST)
             || mkdir(dir, 0755)) {
-            char *error = xasprintf("cannot create %s: %s", dir,
-                                    ovs_strerror(errno));
-            free(dir);
-            return error;
+            error = xasprintf("cannot create %s: %s", dir,
+                              ovs_strerror(errno));
         }
-        for (size_t j = 0; j < node->n_files; j++) {
+        for (size_t j = 0; j < node->n_files && !error; j++) {
             const struct scenario_file *file = &node->files[j];
-            char *path = xasprintf("%s/%s", dir, file->name);
-            char *content = (file->generate_hosts ? generate_hosts(s)
-                             : xstrdup(file->content));
-            int err = file_write_string(path, content);
 
-            free(content);
-            if (err) {
-                char *error = xasprintf("cannot write %s: %s", path,
-                                        ovs_strerror(err));
-                free(path);
-                free(dir);
-                return error;
-            }
-            free(path);
-            (*n_files)++;
+            error = write_file(dir, file->name, (file->generate_hosts
+                                                 ? hosts : file->content));
+            *n_files += !error;
+        }
+        if (!error && !node_has_file(node, "hosts")) {
+            error = write_file(dir, "hosts", hosts);
+            *n_files += !error;
         }
         free(dir);
     }
-    return NULL;
+    free(hosts);
+    return error;
 }
 
 /* Tries to connect to TCP 'port' from inside the namespace of 'netns_fd', at

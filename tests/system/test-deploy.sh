@@ -46,11 +46,12 @@ lab=$(t_lab_name)
 t_cleanup_lab "$lab"
 cat >"$T_TMP/vlans.yaml" <<EOF
 switches:
-  sw: {}
+  sw:
+    gateway: [{vlan: 10, address: 10.9.0.254/24}]
 nodes:
   a1:
     interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.0.1/24}}
-    files: {resolv.conf: "nameserver 10.9.0.53\n"}
+    files: {resolv.conf: "nameserver 10.9.0.53\noptions timeout:1 attempts:1\n"}
   a2:
     interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.0.2/24}}
   b1:
@@ -84,9 +85,45 @@ t_match "ip netns exec sees the node's /etc/netns files" 'nameserver 10.9.0.53' 
     ip netns exec "$lab-a1" cat /etc/resolv.conf
 t_match "ovs-lab exec sees them too" 'nameserver 10.9.0.53' \
     "$OVS_LAB" exec "$lab" a1 -- cat /etc/resolv.conf
+t_match "a node with files gets a generated hosts: a2 resolves" '^10\.9\.0\.2 ' \
+    ip netns exec "$lab-a1" getent ahostsv4 a2
+gw_port=$(ovs-vsctl --db="$PRIVATE_DB" --bare --columns=name find port \
+    "external_ids:ovs-lab.lab=$lab" tag=10 | grep -vx -e "$(port_of a1)" -e "$(port_of a2)" -e '')
+t_match "the VLAN 10 gateway is an internal port with tag 10" '^internal$' \
+    ovs-vsctl --db="$PRIVATE_DB" get interface "$gw_port" type
+t_match "the host has the gateway address on it" '10\.9\.0\.254/24' ip -4 addr show dev "$gw_port"
+t_ok "the host reaches VLAN 10 through its gateway" ping -c1 -W2 10.9.0.1
+t_fails "the host does not reach VLAN 20 (same subnet, other VLAN)" ping -c2 -W1 10.9.0.3
 pids=$(t_lab_pids "$lab")
 t_ok "two-VLAN lab goes down" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab" $pids
+
+# --- seed 003: the same port in three nodes, from outside -------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "seed003 lab comes up" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed003-services.yaml"
+for node in web api db; do
+    addr=$(ip -n "$lab-$node" -4 -o addr show dev eth0 | awk '{print $4}' | cut -d/ -f1)
+    t_match "http.server of $node answers on its own address, port 8000" '^200$' \
+        ip netns exec "$lab-web" python3 -c \
+        "import urllib.request; print(urllib.request.urlopen('http://$addr:8000/', timeout=5).status)"
+done
+t_match "a2 of seed003: hosts lists db" '^10\.0\.3\.13 ' ip netns exec "$lab-api" getent ahostsv4 db
+pids=$(t_lab_pids "$lab")
+t_ok "seed003 lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+
+# --- seed 004's isolated node, from outside --------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "seed004 lab comes up again" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed004-host-veth.yaml"
+t_match "the isolated node has nothing but lo" '^1: lo:' ip -n "$lab-isolated" -o link show
+t_match "...and exactly one link" '^1$' bash -c "ip -n $lab-isolated -o link show | wc -l"
+t_fails "the isolated node cannot reach the host end" ip netns exec "$lab-isolated" ping -c1 -W1 10.1.1.2
+t_fails "the isolated node cannot reach netns1" ip netns exec "$lab-isolated" ping -c1 -W1 10.1.1.1
+t_ok "while netns1 reaches the host end" ip netns exec "$lab-netns1" ping -c1 -W1 10.1.1.2
+t_ok "seed004 lab goes down again" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
 
 # --- down without the recorded state -----------------------------------------
 lab=$(t_lab_name)
