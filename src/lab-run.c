@@ -79,8 +79,15 @@ lab_run(const char *path, const struct lab_options *options,
         .leases = &leases,
     };
     check_results_init(&results, record.state.lab, path);
-    check_run_all(&env, &results);
-    supervise_dhcp_servers(&record, &results);
+    if (!lab_interrupted()) {
+        check_run_all(&env, &results);
+        supervise_dhcp_servers(&record, &results);
+    }
+    if (lab_interrupted()) {
+        check_results_add_problem(&results, "interrupted",
+                                  "the run was interrupted; the lab is torn "
+                                  "down");
+    }
 
     /* The report is what "run" is for: -q only silences progress. */
     report_print(&results, stdout);
@@ -93,7 +100,7 @@ lab_run(const char *path, const struct lab_options *options,
     }
     *exit_status = check_results_n_failed(&results) ? 1 : 0;
 
-    if (!run->keep) {
+    if (!run->keep || lab_interrupted()) {
         char *down_error = lab_down(record.state.lab, options);
 
         if (down_error) {

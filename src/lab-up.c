@@ -171,7 +171,7 @@ scenario_uses_ipv6(const struct scenario *s)
  * and marks each as the lab's (lo's alias) and brings lo up, one request
  * batch per namespace. */
 static char *
-create_namespaces(struct deploy *d)
+create_namespaces(struct deploy *d, size_t *n)
 {
     const struct plan *plan = d->plan;
     char *mark = owner_netns_mark(plan->lab);
@@ -182,6 +182,7 @@ create_namespaces(struct deploy *d)
     bool no_dad = scenario_uses_ipv6(d->scenario);
     char *error = NULL;
 
+    *n = plan->n_netns;
     for (size_t i = 0; i < plan->n_netns && !error; i++) {
         const char *name = plan->netns[i].name;
         int err = netns_add(name);
@@ -229,7 +230,7 @@ fill_node_end(struct rtnl_link_end *end, const struct scenario_iface *iface,
  * marked as the lab's and brought up (a peer cannot be brought up as it
  * is created). */
 static char *
-create_veths(struct deploy *d)
+create_veths(struct deploy *d, size_t *n)
 {
     const struct plan *plan = d->plan;
     struct rtnl_batch *batch = rtnl_batch_create();
@@ -238,6 +239,7 @@ create_veths(struct deploy *d)
     int host_fd;
     int err;
 
+    *n = plan->n_veths;
     err = netns_open_current(&host_fd);
     if (err) {
         rtnl_batch_destroy(batch);
@@ -351,7 +353,7 @@ host_ipv4_forwarding(void)
  * TX checksum offload off where a port of OVS's userspace datapath is on
  * the other end, and forwarding for routers. */
 static char *
-configure_namespaces(struct deploy *d)
+configure_namespaces(struct deploy *d, size_t *n)
 {
     const struct scenario *s = d->scenario;
     struct rtnl_batch *batch = rtnl_batch_create();
@@ -361,6 +363,7 @@ configure_namespaces(struct deploy *d)
      * depend on how the host happens to be configured. */
     bool host_forwards = host_ipv4_forwarding();
 
+    *n = s->n_nodes;
     for (size_t i = 0; i < s->n_nodes; i++) {
         const struct scenario_node *node = &s->nodes[i];
         struct simap ifindexes = SIMAP_INITIALIZER(&ifindexes);
@@ -467,12 +470,13 @@ build_switchdb_lab(const struct plan *plan, struct switchdb_lab *lab)
 }
 
 static char *
-create_switches(struct deploy *d)
+create_switches(struct deploy *d, size_t *n)
 {
     struct switchdb_lab lab;
     char *error;
 
-    if (!d->plan->n_bridges) {
+    *n = d->plan->n_bridges;
+    if (!*n) {
         return NULL;
     }
     error = lab_connect_ovs(lab_ovsdb_remote_option(d->options), true,
@@ -489,12 +493,13 @@ create_switches(struct deploy *d)
 /* Host addresses on the switches' internal ports, which ovs-vswitchd has
  * created by now. */
 static char *
-configure_gateways(struct deploy *d)
+configure_gateways(struct deploy *d, size_t *n)
 {
     const struct plan *plan = d->plan;
     struct rtnl_batch *batch = rtnl_batch_create();
     char *error = NULL;
 
+    *n = plan->n_gateways;
     rtnl_batch_set_context(batch, "lab %s", plan->lab);
     for (size_t i = 0; i < plan->n_gateways; i++) {
         const struct plan_gateway *pg = &plan->gateways[i];
@@ -541,42 +546,60 @@ scenario_has_dhcp_clients(const struct scenario *s)
 }
 
 /* Starts dnsmasq in every node with a DHCP server and waits until each is
- * ready, then runs every DHCP client of the lab in parallel and records
- * their leases (an interface that gets none is not an error here: checks
- * decide whether that was expected). */
+ * ready. */
 static char *
-run_dhcp(struct deploy *d)
+start_dhcp_servers(struct deploy *d, size_t *n)
 {
-    struct progress *p = &d->progress;
     struct dhcp_servers *servers = NULL;
     char *dir = state_dir(d->plan->lab);
+    char *error = dhcp_servers_start(d->scenario, d->plan, dir, &servers);
+
+    *n = servers ? servers->n : 0;
+    dhcp_servers_destroy(servers);
+    free(dir);
+    return error;
+}
+
+/* Runs every DHCP client of the lab in parallel and records their leases
+ * (an interface that gets none is not an error here: checks decide
+ * whether that was expected). */
+static char *
+run_dhcp_clients(struct deploy *d, size_t *n)
+{
+    char *dir, *path;
+    const struct lease *lease;
     char *error;
 
-    error = dhcp_servers_start(d->scenario, d->plan, dir, &servers);
-    if (!error && servers->n) {
-        progress_phase_done(p, "dhcp servers", servers->n, "ready");
+    *n = 0;
+    if (!scenario_has_dhcp_clients(d->scenario)) {
+        return NULL;
     }
-    dhcp_servers_destroy(servers);
-
-    if (!error && scenario_has_dhcp_clients(d->scenario)) {
-        error = dhcp_clients_run(d->scenario, d->plan, dir,
-                                 d->scenario->settings.timeout * 1000,
-                                 &d->leases);
-        if (!error) {
-            char *path = xasprintf("%s/%s", dir, LEASE_FILE_NAME);
-            const struct lease *lease;
-            size_t n = 0;
-
-            HMAP_FOR_EACH (lease, hmap_node, &d->leases.leases) {
-                n += lease->obtained;
-            }
-            error = lease_table_save(&d->leases, path);
-            progress_phase_done(p, "dhcp leases", n, "obtained");
-            free(path);
+    dir = state_dir(d->plan->lab);
+    error = dhcp_clients_run(d->scenario, d->plan, dir,
+                             d->scenario->settings.timeout * 1000,
+                             &d->leases);
+    if (!error) {
+        HMAP_FOR_EACH (lease, hmap_node, &d->leases.leases) {
+            *n += lease->obtained;
         }
+        path = xasprintf("%s/%s", dir, LEASE_FILE_NAME);
+        error = lease_table_save(&d->leases, path);
+        free(path);
     }
     free(dir);
     return error;
+}
+
+static char *
+apply_nat(struct deploy *d, size_t *n)
+{
+    const struct scenario_host *host = &d->scenario->host;
+
+    if (!nat_needed(d->scenario)) {
+        return NULL;
+    }
+    *n = host->n_nats + host->n_forwards;
+    return nat_apply(d->scenario, d->plan);
 }
 
 /* /etc/hosts for "hosts: auto": every node's static addresses, under the
@@ -839,71 +862,47 @@ start_commands(struct deploy *d, size_t *n_started)
     return error;
 }
 
+/* The phases of a deploy, in order.  Each creates or configures one kind
+ * of object and says how many; a phase that had nothing to do reports 0
+ * and prints no progress line. */
+static const struct deploy_phase {
+    const char *name;
+    const char *unit;
+    char *(*run)(struct deploy *, size_t *count);
+} deploy_phases[] = {
+    { "namespaces", "created", create_namespaces },
+    { "veths", "created", create_veths },
+    { "addresses", "nodes", configure_namespaces },
+    { "switches", "bridges", create_switches },
+    { "gateways", "ports", configure_gateways },
+    { "nat", "rules", apply_nat },
+    { "dhcp servers", "ready", start_dhcp_servers },
+    { "dhcp leases", "obtained", run_dhcp_clients },
+    { "files", "written", write_files },
+    { "commands", "started", start_commands },
+};
+
 static char *
 deploy_run(struct deploy *d)
 {
-    struct progress *p = &d->progress;
-    size_t n;
-    char *error;
+    for (size_t i = 0; i < ARRAY_SIZE(deploy_phases); i++) {
+        const struct deploy_phase *phase = &deploy_phases[i];
+        size_t n = 0;
+        char *error;
 
-    error = create_namespaces(d);
-    if (error) {
-        return error;
-    }
-    progress_phase_done(p, "namespaces", d->plan->n_netns, "created");
-
-    error = create_veths(d);
-    if (error) {
-        return error;
-    }
-    progress_phase_done(p, "veths", d->plan->n_veths, "created");
-
-    error = configure_namespaces(d);
-    if (error) {
-        return error;
-    }
-    progress_phase_done(p, "addresses", d->scenario->n_nodes, "nodes");
-
-    error = create_switches(d);
-    if (error) {
-        return error;
-    }
-    if (d->plan->n_bridges) {
-        progress_phase_done(p, "switches", d->plan->n_bridges, "bridges");
-    }
-
-    error = configure_gateways(d);
-    if (error) {
-        return error;
-    }
-
-    if (nat_needed(d->scenario)) {
-        error = nat_apply(d->scenario, d->plan);
+        /* Ctrl-C: stop before the next phase; the caller rolls back. */
+        if (lab_interrupted()) {
+            return xstrdup("interrupted");
+        }
+        error = phase->run(d, &n);
         if (error) {
             return error;
         }
-        progress_phase_done(p, "nat", d->scenario->host.n_nats
-                            + d->scenario->host.n_forwards, "rules");
+        if (n) {
+            progress_phase_done(&d->progress, phase->name, n, phase->unit);
+        }
     }
-
-    error = run_dhcp(d);
-    if (error) {
-        return error;
-    }
-
-    error = write_files(d, &n);
-    if (error) {
-        return error;
-    }
-    if (n) {
-        progress_phase_done(p, "files", n, "written");
-    }
-
-    error = start_commands(d, &n);
-    if (!error && n) {
-        progress_phase_done(p, "commands", n, "started");
-    }
-    return error;
+    return NULL;
 }
 
 static void

@@ -4,6 +4,7 @@
 #include "lab-private.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,53 @@ void
 lab_options_init(struct lab_options *options)
 {
     memset(options, 0, sizeof *options);
+}
+
+static void
+interrupt_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+void
+lab_defer_interrupts(void)
+{
+    sigset_t set;
+
+    interrupt_signals(&set);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* The deferred signal that is pending, or 0. */
+static int
+pending_interrupt(void)
+{
+    sigset_t pending;
+
+    if (sigpending(&pending)) {
+        return 0;
+    }
+    return (sigismember(&pending, SIGINT) ? SIGINT
+            : sigismember(&pending, SIGTERM) ? SIGTERM
+            : sigismember(&pending, SIGHUP) ? SIGHUP
+            : 0);
+}
+
+bool
+lab_interrupted(void)
+{
+    return pending_interrupt() != 0;
+}
+
+int
+lab_interrupted_exit_status(void)
+{
+    int sig = pending_interrupt();
+
+    return sig ? 128 + sig : 0;
 }
 
 const char *

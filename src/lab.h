@@ -24,6 +24,16 @@ struct lab_options {
 
 void lab_options_init(struct lab_options *);
 
+/* "up" and "run" must not be cut short half-way: a lab half built, or built
+ * and never torn down, is what ovs-lab promises never to leave.  The CLI
+ * blocks SIGINT, SIGTERM and SIGHUP around them with
+ * lab_defer_interrupts(); the lab code checks lab_interrupted() between
+ * steps, stops early and cleans up; the CLI then exits with
+ * lab_interrupted_exit_status(). */
+void lab_defer_interrupts(void);
+bool lab_interrupted(void);
+int lab_interrupted_exit_status(void);
+
 /* Deploys the lab of the scenario in 'path'.  On failure, everything
  * created so far is removed again before returning the error. */
 char *lab_up(const char *path, const struct lab_options *)

@@ -228,20 +228,26 @@ cmd_validate(int argc, char *argv[])
 static int
 cmd_up(int argc OVS_UNUSED, char *argv[])
 {
-    return report(lab_up(argv[0], &lab_options));
+    int status;
+
+    lab_defer_interrupts();
+    status = report(lab_up(argv[0], &lab_options));
+    return lab_interrupted() ? lab_interrupted_exit_status() : status;
 }
 
 static int
 cmd_run(int argc OVS_UNUSED, char *argv[])
 {
     int exit_status;
-    char *error = lab_run(argv[0], &lab_options, &run_options, &exit_status);
+    char *error;
 
+    lab_defer_interrupts();
+    error = lab_run(argv[0], &lab_options, &run_options, &exit_status);
     if (error) {
         report(error);
-        return exit_status ? exit_status : 1;
+        exit_status = exit_status ? exit_status : 1;
     }
-    return exit_status;
+    return lab_interrupted() ? lab_interrupted_exit_status() : exit_status;
 }
 
 static int

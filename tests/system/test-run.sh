@@ -101,6 +101,23 @@ t_match "the report says dnsmasq died" 'dnsmasq.*(died|exited|not running)|(died
     cat "$T_TMP/dies.xml" "$T_TMP/dies.out"
 t_assert_nothing_left "$lab"
 
+# --- Ctrl-C during a run: the lab is rolled back, exit 128+SIGINT ------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+"$OVS_LAB" run -q --name "$lab" "$SCENARIOS/seed001-ovs-vlans-dhcp.yaml" \
+    >"$T_TMP/int.out" 2>&1 &
+run_pid=$!
+for i in $(seq 100); do
+    ip netns list | grep -q "^$lab-" && break
+    sleep 0.05
+done
+sleep 0.5
+kill -INT "$run_pid"
+wait "$run_pid"
+t_ok "an interrupted run exits 130" test $? = 130
+t_match "it says it was interrupted" 'interrupted' cat "$T_TMP/int.out"
+t_assert_nothing_left "$lab"
+
 # --- dnsmasq missing: a clear error before anything is deployed -------------
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
