@@ -136,9 +136,15 @@ while True:
     c.sendall(d)
 c.close()
 EOF
+    t_wait_listening "$1" "$2" -t
+}
+
+# Waits up to 5 s until something in namespace $1 listens on port $2;
+# $3 is -t (TCP) or -u (UDP).
+t_wait_listening() {
     local i
     for i in $(seq 50); do
-        ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+        ip netns exec "$1" ss -Hln "$3" "sport = :$2" 2>/dev/null | grep -q . && return 0
         sleep 0.1
     done
     return 1

@@ -12,17 +12,6 @@ fwd_before=$(cat /proc/sys/net/ipv4/ip_forward)
 [ "$fwd_before" = 1 ] &&
     echo "NOTE: IPv4 forwarding is already on: its restore proves little"
 
-# Waits until something in namespace $1 listens on port $2 (protocol $3:
-# ss's -t or -u); fails after 5 s.
-t_wait_listening() {
-    local i
-    for i in $(seq 50); do
-        ip netns exec "$1" ss -Hln "$3" "sport = :$2" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
 # One TCP connection to namespace $1, port $2: writes the peer's address
 # to file $3 and echoes what it receives.  Waits until it listens.
 t_peer_server() {
