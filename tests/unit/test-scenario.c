@@ -226,7 +226,9 @@ test_seed001_model(void)
     CU_ASSERT_PTR_EQUAL(c->dhcp.iface, ns2);
     CU_ASSERT(c->dhcp.has_range);
     CU_ASSERT(c->expect_ok);
-    CU_ASSERT_EQUAL(c->timeout, 10);
+    /* "settings: timeout: 4s" applies to every check without its own. */
+    CU_ASSERT_EQUAL(s->settings.timeout, 4);
+    CU_ASSERT_EQUAL(c->timeout, 4);
     CU_ASSERT_STRING_EQUAL(c->name, "ns2 gets a lease from dnsmasq in ns1");
     c = &s->checks[3];
     CU_ASSERT_EQUAL(c->kind, SCENARIO_CHECK_DHCP);
@@ -390,6 +392,9 @@ test_seed004_model(void)
     CU_ASSERT_PTR_EQUAL(iso->isolation.nodes[1], isolated);
     CU_ASSERT_EQUAL(s->checks[3].exec.exit_status, 0);
     CU_ASSERT_PTR_NULL(s->checks[3].exec.output);
+    /* No settings: the default timeout of 10 s. */
+    CU_ASSERT_EQUAL(s->settings.timeout, 10);
+    CU_ASSERT_EQUAL(s->checks[0].timeout, 10);
 
     scenario_destroy(s);
 }
