@@ -118,7 +118,16 @@ preflight(const struct deploy *d)
 {
     const struct plan *plan = d->plan;
     struct ds errors = DS_EMPTY_INITIALIZER;
+    char *dir = state_dir(plan->lab);
+    bool recorded = !access(dir, F_OK);
 
+    free(dir);
+    if (recorded) {
+        return xasprintf("lab %s is already up (see \"ovs-lab status %s\"; "
+                         "\"ovs-lab down %s\" removes it, or use --name to "
+                         "run another copy)", plan->lab, plan->lab,
+                         plan->lab);
+    }
     for (size_t i = 0; i < plan->n_netns; i++) {
         if (netns_exists(plan->netns[i].name)) {
             ds_put_format(&errors, "namespace %s already exists (for node "

@@ -35,7 +35,8 @@ t_ok "TCP earth -> neptune carries 256 KiB" t_tcp_transfer "$lab-earth" "$neptun
 t_match "ovs-lab status lists the lab" "lab $lab" "$OVS_LAB" status "$lab"
 t_match "status --json names the namespaces" "\"netns\": \"$lab-earth\"" "$OVS_LAB" status --json "$lab"
 t_match "exec runs a command in a node" "$earth_addr" "$OVS_LAB" exec "$lab" earth -- ip -4 addr show
-t_fails "up of a lab that is already up is refused" "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed002-direct-veth.yaml"
+t_match "up of a lab that is already up is refused" "lab $lab is already up" \
+    "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed002-direct-veth.yaml"
 t_ok "it is still up after the refusal" ip netns exec "$lab-earth" ping -c1 -W2 "$neptune_addr"
 pids=$(t_lab_pids "$lab")
 t_ok "seed002 lab goes down" "$OVS_LAB" down -q "$lab"
