@@ -4,6 +4,7 @@ Every lab class has the same interface, used by the workloads in "run":
 
     lab.up(nodes)          build the lab (blocks until the tool says done)
     lab.ping(a, b, wait)   True if node A gets an echo reply from node B
+    lab.flush_neighbours(a)    empty node A's neighbour (ARP) table
     lab.iperf(a, b, secs)  TCP throughput A -> B in bit/s (iperf3)
     lab.down()             tear it down (blocks until the tool says done)
     lab.leftovers()        what of the lab is still on the system: its
@@ -118,6 +119,7 @@ class OvsLabLab:
         self.ovs = ovs
         self.nodes = []
         self.phases = {}          # "up: switches" -> seconds, etc.
+        self.counts = {}          # "up: dhcp leases" -> 100, etc.
         self.total = {}           # "up"/"down" -> ovs-lab's own total
         self.rss_kib = None       # peak RSS of "ovs-lab up"
         self.cold_ovs = None      # True if up had to start the private OVS
@@ -128,7 +130,7 @@ class OvsLabLab:
     def _ovs_lab(self, action, args, timeout, check=True):
         cmd = [self.binary, action] + args
         if self.ovs:
-            cmd += ['--ovsdb', self.ovs.db]
+            cmd[2:2] = ['--ovsdb=' + self.ovs.db]
         rss_file = os.path.join(self.tmpdir, '%s.%s.rss' % (self.name,
                                                             action))
         if os.path.exists('/usr/bin/time'):
@@ -145,9 +147,11 @@ class OvsLabLab:
         if check and proc.returncode:
             raise BenchError('ovs-lab %s %s: exit %d: %s' % (
                 action, self.name, proc.returncode, out.strip()[-800:]))
-        for m in re.finditer(r'^  (\S.*?\S)\s+\d+ \S.*?\s([\d.]+) s$', out,
-                             re.M):
-            self.phases['%s: %s' % (action, m.group(1))] = float(m.group(2))
+        for m in re.finditer(r'^  (\S.*?\S)\s+(\d+) \S.*?\s([\d.]+) s$',
+                             out, re.M):
+            phase = '%s: %s' % (action, m.group(1))
+            self.phases[phase] = float(m.group(3))
+            self.counts[phase] = int(m.group(2))
         m = re.search(r'^lab \S+ is (?:up|down).*\(([\d.]+) s\)$', out, re.M)
         if m:
             self.total[action] = float(m.group(1))
@@ -185,6 +189,9 @@ class OvsLabLab:
         ip = next(n.ip for n in self.nodes if n.name == b)
         return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
                    check=False, timeout=wait + 10).returncode == 0
+
+    def flush_neighbours(self, node):
+        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
 
     def iperf(self, a, b, secs):
         ip = next(n.ip for n in self.nodes if n.name == b)
@@ -266,6 +273,9 @@ class ShellLab:
         ip = next(n.ip for n in self.nodes if n.name == b)
         return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
                    check=False, timeout=wait + 10).returncode == 0
+
+    def flush_neighbours(self, node):
+        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
 
     def iperf(self, a, b, secs):
         ip = next(n.ip for n in self.nodes if n.name == b)
@@ -369,6 +379,10 @@ class MininetLab:
         return self._ask('ping %s %s' % (self._host(a), self._host(b)),
                          wait + 30) == 'ping ok'
 
+    def flush_neighbours(self, node):
+        if self._ask('flush ' + self._host(node), 30) != 'flush':
+            raise BenchError('mininet: unexpected answer')
+
     def iperf(self, a, b, secs):
         return float(self._ask('iperf %s %s %d' % (
             self._host(a), self._host(b), secs), secs + 60).split()[1])
@@ -443,6 +457,9 @@ class DirectVeth:
         ip = next(n.ip for n in self.nodes if n.name == b)
         return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
                    check=False, timeout=wait + 10).returncode == 0
+
+    def flush_neighbours(self, node):
+        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
 
     def iperf(self, a, b, secs):
         ip = next(n.ip for n in self.nodes if n.name == b)

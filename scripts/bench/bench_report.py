@@ -56,6 +56,7 @@ def star_table(star, tools):
         group += '%*s' % (9 * len(ratios), 'ratio to ovs-lab')
     lines = [group, head, '-' * len(head)]
     metrics = [('up', 'up (s)'),
+               ('up_cmd', 'up, command (s)'),
                ('down', 'down (s)'),
                ('down_dp', 'down, vswitchd (s)'),
                ('rss_mib', 'peak RSS (MiB)')]

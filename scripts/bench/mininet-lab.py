@@ -14,6 +14,7 @@ Protocol (one line each way; lines that do not start with "@@ " are
 Mininet's own output):
     (startup)         -> "@@ up"             the lab is built and started
     "ping A B"        -> "@@ ping ok|fail"   host A pings host B's address
+    "flush A"         -> "@@ flush"          empty host A's neighbour table
     "iperf A B SECS"  -> "@@ iperf BPS"      TCP throughput A -> B (iperf3)
     "mem"             -> "@@ mem KIB KIB"    peak RSS of this program, and
                                              the RSS of the host shells
@@ -109,6 +110,9 @@ def main():
             out = net.get(words[1]).cmd(
                 'ping -n -q -c 1 -i 0.05 -w 10 %s' % addrs[words[2]])
             reply('ping ok' if ' 1 received' in out else 'ping fail')
+        elif words[0] == 'flush':
+            net.get(words[1]).cmd('ip neigh flush all')
+            reply('flush')
         elif words[0] == 'iperf':
             server, client = net.get(words[2]), net.get(words[1])
             server.cmd('iperf3 -s -1 -D -B %s' % addrs[words[2]])
