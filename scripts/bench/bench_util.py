@@ -19,19 +19,46 @@ def now():
 
 def run(cmd, check=True, env=None, timeout=600, input=None):
     """Runs CMD (a list), returns its CompletedProcess with text output.
-    Raises BenchError if CHECK and it fails or times out."""
+    Raises BenchError if CHECK and it fails or times out.
+
+    CMD runs in a session of its own: if it times out, or the benchmark is
+    interrupted while waiting for it, its whole process group is stopped
+    (SIGTERM, then SIGKILL), so that no half-done shell script goes on
+    creating objects behind the cleanup's back."""
+    proc = subprocess.Popen(
+        cmd, env=env, start_new_session=True, text=True,
+        stdin=subprocess.PIPE if input is not None else None,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        proc = subprocess.run(cmd, env=env, timeout=timeout, input=input,
-                              stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
-    except subprocess.TimeoutExpired:
-        raise BenchError('%s: timed out after %d s' % (' '.join(cmd),
-                                                       timeout))
+        out, err = proc.communicate(input, timeout=timeout)
+    except BaseException as e:
+        _stop_group(proc)
+        if isinstance(e, subprocess.TimeoutExpired):
+            raise BenchError('%s: timed out after %d s'
+                             % (' '.join(cmd), timeout))
+        raise
     if check and proc.returncode:
         raise BenchError('%s: exit %d: %s' % (
-            ' '.join(cmd), proc.returncode,
-            (proc.stderr or proc.stdout).strip()[-800:]))
-    return proc
+            ' '.join(cmd), proc.returncode, (err or out).strip()[-800:]))
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _stop_group(proc):
+    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            pass
+    # What is left of the group (the leader is reaped) gets SIGKILL too.
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def poll(predicate, timeout, interval=0.01):
@@ -82,6 +109,8 @@ class Cleanup:
         self._actions = []
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, self._terminate)
+        # Also when started with SIGINT ignored (in the background).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
     @staticmethod
     def _terminate(signum, _frame):
