@@ -107,7 +107,24 @@ def veths(netns=None):
     return result
 
 
-class OvsLabLab:
+class NamespaceLab:
+    """What every lab whose nodes are named network namespaces does the
+    same way: subclasses give netns(NODE) and keep 'nodes'."""
+
+    def ping(self, a, b, wait=10):
+        ip = next(n.ip for n in self.nodes if n.name == b)
+        return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
+                   check=False, timeout=wait + 10).returncode == 0
+
+    def flush_neighbours(self, node):
+        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
+
+    def iperf(self, a, b, secs):
+        ip = next(n.ip for n in self.nodes if n.name == b)
+        return iperf_between(self.netns(a), self.netns(b), ip, secs)
+
+
+class OvsLabLab(NamespaceLab):
     """A lab built by "ovs-lab up" and removed by "ovs-lab down".  With OVS
     None it uses ovs-lab's private Open vSwitch (the default), else
     --ovsdb to that BenchOvs, from that OVS's network namespace."""
@@ -185,18 +202,6 @@ class OvsLabLab:
     def netns(self, node):
         return '%s-%s' % (self.name, node)
 
-    def ping(self, a, b, wait=10):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
-                   check=False, timeout=wait + 10).returncode == 0
-
-    def flush_neighbours(self, node):
-        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
-
-    def iperf(self, a, b, secs):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return iperf_between(self.netns(a), self.netns(b), ip, secs)
-
     def down(self, timeout=600):
         self._ovs_lab('down', [self.name], timeout)
 
@@ -244,7 +249,7 @@ class OvsLabLab:
             pass
 
 
-class ShellLab:
+class ShellLab(NamespaceLab):
     """A lab built and removed by one of the shell scripts next to this
     file (star-steps.sh, star-batch.sh) on the benchmark's own OVS."""
 
@@ -268,18 +273,6 @@ class ShellLab:
                     self.prefix, n.name[1:], n.vlan, n.cidr))
         run(self.ovs.enter([self.script, 'up', self.bridge, self.plan]),
             env=self.ovs.env, timeout=timeout)
-
-    def ping(self, a, b, wait=10):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
-                   check=False, timeout=wait + 10).returncode == 0
-
-    def flush_neighbours(self, node):
-        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
-
-    def iperf(self, a, b, secs):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return iperf_between(self.netns(a), self.netns(b), ip, secs)
 
     def down(self, timeout=600):
         run(self.ovs.enter([self.script, 'down', self.bridge, self.plan]),
@@ -428,7 +421,7 @@ class MininetLab:
                     check=False)
 
 
-class DirectVeth:
+class DirectVeth(NamespaceLab):
     """Two namespaces joined by one veth pair, offloads as the kernel sets
     them: the ceiling for throughput through any switch."""
 
@@ -452,18 +445,6 @@ class DirectVeth:
             run(['ip', '-n', self.netns(node.name), '-batch', '-'],
                 input='link set lo up\nlink set %s up\naddress add %s dev %s'
                 '\n' % (dev, node.cidr, dev))
-
-    def ping(self, a, b, wait=10):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
-                   check=False, timeout=wait + 10).returncode == 0
-
-    def flush_neighbours(self, node):
-        run(['ip', '-n', self.netns(node), 'neigh', 'flush', 'all'])
-
-    def iperf(self, a, b, secs):
-        ip = next(n.ip for n in self.nodes if n.name == b)
-        return iperf_between(self.netns(a), self.netns(b), ip, secs)
 
     def down(self, timeout=60):
         for n in self.nodes:
