@@ -160,16 +160,23 @@ preflight(const struct deploy *d)
 }
 
 static bool
+iface_has_ipv6(const struct scenario_iface *iface)
+{
+    for (size_t i = 0; i < iface->n_addrs; i++) {
+        if (iface->addrs[i].family == AF_INET6) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool
 scenario_uses_ipv6(const struct scenario *s)
 {
     for (size_t i = 0; i < s->n_nodes; i++) {
         for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
-            const struct scenario_iface *iface = &s->nodes[i].ifaces[j];
-
-            for (size_t k = 0; k < iface->n_addrs; k++) {
-                if (iface->addrs[k].family == AF_INET6) {
-                    return true;
-                }
+            if (iface_has_ipv6(&s->nodes[i].ifaces[j])) {
+                return true;
             }
         }
     }
@@ -298,6 +305,7 @@ create_veths(struct deploy *d, size_t *n)
                                              pv->a->name);
 
                 owner_mark_link(batch, 0, pv->b_name, mark);
+                rtnl_link_set_ipv6_link_local(batch, 0, pv->b_name, false);
                 rtnl_link_set_up(batch, 0, pv->b_name, true);
                 free(mark);
             }
@@ -390,6 +398,14 @@ configure_namespaces(struct deploy *d, size_t *n)
             const struct scenario_iface *iface = &node->ifaces[j];
             int ifindex = iface_ifindex(iface, &ifindexes);
 
+            /* An interface without planned IPv6 addresses gets no
+             * link-local one either: its autoconfiguration chatter (DAD,
+             * router solicitations, MLD reports), flooded by the switch to
+             * every port of the segment, swamps a large lab's switch. */
+            if (!iface_has_ipv6(iface)) {
+                rtnl_link_set_ipv6_link_local(batch, ifindex, iface->name,
+                                              false);
+            }
             rtnl_link_set_up(batch, ifindex, iface->name, true);
             add_addrs(batch, ifindex, iface->name, iface->addrs,
                       iface->n_addrs);

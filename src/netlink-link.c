@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <sys/socket.h>
 
 #include "netlink-rtnl.h"
 #include "packets.h"
@@ -172,6 +173,38 @@ rtnl_link_set_up(struct rtnl_batch *b, int ifindex, const char *name,
     error = rtnl_batch_finish(b, nlh, error,
                               xasprintf("set link %s %s",
                                         dev, up ? "up" : "down"));
+    free(dev);
+    return error;
+}
+
+int
+rtnl_link_set_ipv6_link_local(struct rtnl_batch *b, int ifindex,
+                              const char *name, bool link_local)
+{
+    struct nlattr *af_spec, *inet6;
+    struct nlmsghdr *nlh;
+    char *dev;
+    int error;
+
+    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, false, false,
+                          &error);
+    af_spec = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_AF_SPEC);
+    inet6 = af_spec ? mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, AF_INET6)
+                    : NULL;
+    if (!inet6
+        || !mnl_attr_put_u8_check(nlh, RTNL_MSG_MAX, IFLA_INET6_ADDR_GEN_MODE,
+                                  link_local ? IN6_ADDR_GEN_MODE_EUI64
+                                             : IN6_ADDR_GEN_MODE_NONE)) {
+        error = error ? error : EMSGSIZE;
+    } else {
+        mnl_attr_nest_end(nlh, inet6);
+        mnl_attr_nest_end(nlh, af_spec);
+    }
+    dev = rtnl_link_describe(ifindex, name);
+    error = rtnl_batch_finish(b, nlh, error,
+                              xasprintf("%s IPv6 link-local address on %s",
+                                        link_local ? "enable" : "disable",
+                                        dev));
     free(dev);
     return error;
 }

@@ -84,6 +84,16 @@ int rtnl_link_add_veth(struct rtnl_batch *, const struct rtnl_veth *);
 int rtnl_link_set_up(struct rtnl_batch *, int ifindex, const char *name,
                      bool up);
 
+/* Whether a device gets an IPv6 link-local address when it comes up
+ * (IFLA_INET6_ADDR_GEN_MODE EUI64 or NONE).  Without one it sends no IPv6
+ * autoconfiguration traffic at all: no duplicate address detection, router
+ * solicitations or MLD reports, which on a switch of hundreds of ports are
+ * each flooded to every port.  Takes effect the next time the device comes
+ * up, so send it before rtnl_link_set_up().  The device is identified as
+ * for rtnl_link_set_up(). */
+int rtnl_link_set_ipv6_link_local(struct rtnl_batch *, int ifindex,
+                                  const char *name, bool link_local);
+
 /* Deletes a device (both ends, for a veth), identified as for
  * rtnl_link_set_up().  Fails with ENODEV if there is none; see
  * rtnl_batch_allow_error(). */
