@@ -14,6 +14,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jsonrpc.h"
@@ -346,7 +347,19 @@ pidfile_owner(const char *path)
     return pid;
 }
 
-/* Waits until no process holds 'd''s pidfile, until 'deadline'. */
+/* CLOCK_MONOTONIC in milliseconds.  (Not time_msec(): the background
+ * stopper, a forked child, uses only plain system calls.) */
+static long long int
+monotonic_msec(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Waits until no process holds 'd''s pidfile, until 'deadline' (in
+ * monotonic_msec() time).  Plain system calls only. */
 static bool
 wait_for_exit(const struct daemon *d, long long int deadline)
 {
@@ -354,11 +367,12 @@ wait_for_exit(const struct daemon *d, long long int deadline)
         if (!pidfile_owner(d->pidfile)) {
             return true;
         }
-        if (time_msec() >= deadline) {
+        if (monotonic_msec() >= deadline) {
             return false;
         }
-        poll_timer_wait(20);
-        poll_block();
+
+        struct timespec ts = { .tv_sec = 0, .tv_nsec = 10 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
     }
 }
 
@@ -511,14 +525,16 @@ run_program(const struct instance *inst, struct svec *argv, const char *log,
 }
 
 /* Sends 'command' with 'args' (NULL-terminated) to the unixctl server at
- * 'path' and waits until 'deadline' for the answer (or for the server to
- * close the connection, which is how "exit" may end).  Returns 0 or a
- * positive errno value. */
+ * 'path', waiting until 'deadline' to connect and send it, but not for the
+ * answer: ovs-vswitchd reads its unixctl requests only between two rounds
+ * of work, and its round after a lab's rows were deleted (tearing down a
+ * bridge of 1000 ports) takes seconds.  The server still reads the request
+ * after the client has gone.  Returns 0 or a positive errno value. */
 static int
-unixctl_request(const char *path, const char *command,
-                const char *const *args, long long int deadline)
+unixctl_send(const char *path, const char *command,
+             const char *const *args, long long int deadline)
 {
-    struct jsonrpc_msg *request, *reply;
+    struct jsonrpc_msg *request;
     struct stream *stream;
     struct jsonrpc *rpc;
     struct json *params;
@@ -539,28 +555,7 @@ unixctl_request(const char *path, const char *command,
         json_array_add(params, json_string_create(args[i]));
     }
     request = jsonrpc_create_request(command, params, NULL);
-    error = jsonrpc_send(rpc, request);
-    while (!error) {
-        jsonrpc_run(rpc);
-        error = jsonrpc_recv(rpc, &reply);
-        if (!error) {
-            jsonrpc_msg_destroy(reply);
-            break;
-        } else if (error == EOF) {
-            error = 0;
-            break;
-        } else if (error != EAGAIN) {
-            break;
-        } else if (time_msec() >= deadline) {
-            error = ETIMEDOUT;
-            break;
-        }
-        error = 0;
-        jsonrpc_wait(rpc);
-        jsonrpc_recv_wait(rpc);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
+    error = jsonrpc_send_block(rpc, request);
     jsonrpc_close(rpc);
     return error;
 }
@@ -626,59 +621,80 @@ start_vswitchd(const struct instance *inst, long long int deadline)
     return error;
 }
 
-/* Stops daemon 'd' if it runs: "exit" with 'args' over unixctl, then
- * SIGTERM, then SIGKILL, each time waiting for it to let go of its
- * pidfile. */
-static char *
-stop_daemon(const struct instance *inst, const struct daemon *d,
-            const char *const *args)
+/* Asks daemon 'd' to exit, if it runs: "exit" with 'args' over unixctl.
+ * Returns its pid, or 0 if it does not run. */
+static pid_t
+request_exit(const struct instance *inst, const struct daemon *d,
+             const char *const *args)
 {
-    long long int deadline = time_msec() + inst->timeout_ms;
     pid_t pid = pidfile_owner(d->pidfile);
-    int error;
 
-    if (!pid) {
+    if (pid) {
+        int error = unixctl_send(d->ctl, "exit", args,
+                                 time_msec() + inst->timeout_ms);
+        if (error) {
+            VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
+                      ovs_retval_to_string(error));
+        }
+    }
+    return pid;
+}
+
+/* Waits for daemon 'd' (pid 'pid', 0 if it did not run), asked to exit, to
+ * be gone; SIGTERM and then SIGKILL if it does not exit within the
+ * instance's timeout.  Plain system calls only (but for the error message):
+ * also runs in the background stopper. */
+static char *
+wait_daemon_gone(const struct instance *inst, const struct daemon *d,
+                 pid_t pid)
+{
+    if (!pid || wait_for_exit(d, monotonic_msec() + inst->timeout_ms)) {
         return NULL;
     }
-
-    error = unixctl_request(d->ctl, "exit", args, deadline);
-    if (error) {
-        VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
-                  ovs_retval_to_string(error));
-    }
-    if (wait_for_exit(d, deadline)) {
-        return NULL;
-    }
-
-    VLOG_WARN("%s (pid %ld) did not exit on request, terminating it",
-              d->program, (long int) pid);
     kill(pid, SIGTERM);
-    if (wait_for_exit(d, time_msec() + 5000)) {
+    if (wait_for_exit(d, monotonic_msec() + 5000)) {
         return NULL;
     }
     kill(pid, SIGKILL);
-    if (wait_for_exit(d, time_msec() + 5000)) {
+    if (wait_for_exit(d, monotonic_msec() + 5000)) {
         return NULL;
     }
     return xasprintf("%s (pid %ld) does not exit, even on SIGKILL",
                      d->program, (long int) pid);
 }
 
-/* Stops both daemons and deletes the instance's directory and lock file.
- * The caller holds the instance lock. */
-static char *
-stop_locked(const struct instance *inst)
+/* The daemons of an instance that is being stopped. */
+struct stopping {
+    pid_t vswitchd;             /* 0 if it did not run. */
+    pid_t server;               /* 0 if it did not run. */
+};
+
+/* Asks both daemons to exit.  --cleanup: ovs-vswitchd deletes its
+ * datapaths, so that the tap devices of the bridges' internal ports (the
+ * userspace datapath creates them persistent) go away.  ovsdb-server may
+ * exit first: ovs-vswitchd tears its bridges down without it. */
+static void
+request_stop(const struct instance *inst, struct stopping *stopping)
 {
-    /* --cleanup: ovs-vswitchd deletes its datapaths, so the tap devices of
-     * the bridges' internal ports go away (the userspace datapath creates
-     * them persistent). */
     static const char *const cleanup[] = { "--cleanup", NULL };
     static const char *const none[] = { NULL };
+
+    stopping->vswitchd = request_exit(inst, &inst->vswitchd, cleanup);
+    stopping->server = request_exit(inst, &inst->server, none);
+}
+
+/* Waits for the daemons in 'stopping' to be gone, then deletes the
+ * instance's directory and lock file.  The caller holds the instance lock.
+ * Plain system calls only, but for error messages and the directory
+ * listing: also runs in the background stopper. */
+static char *
+finish_stop(const struct instance *inst, const struct stopping *stopping)
+{
     char *error;
 
-    error = stop_daemon(inst, &inst->vswitchd, cleanup);
+    error = wait_daemon_gone(inst, &inst->vswitchd, stopping->vswitchd);
     if (!error) {
-        error = stop_daemon(inst, &inst->server, none);
+        error = wait_daemon_gone(inst, &inst->server, stopping->server);
     }
     if (!error) {
         error = remove_instance_dir(inst);
@@ -689,10 +705,95 @@ stop_locked(const struct instance *inst)
     return error;
 }
 
-/* Makes sure both daemons run and answer.  The caller holds the instance
- * lock.  Daemons started here are stopped again on failure. */
+/* Stops both daemons and deletes the instance's directory and lock file.
+ * The caller holds the instance lock. */
 static char *
-start_locked(const struct instance *inst)
+stop_locked(const struct instance *inst)
+{
+    struct stopping stopping;
+
+    request_stop(inst, &stopping);
+    return finish_stop(inst, &stopping);
+}
+
+/* Like stop_locked(), but returns once both daemons have been asked to
+ * exit: a detached process (a grandchild, so that nobody has to reap it)
+ * inherits the instance lock 'lock_fd', waits for the daemons to be gone,
+ * deletes the directory and exits.  Whoever wants the instance meanwhile
+ * waits for the lock and then starts a new one.  ovs-vswitchd takes its
+ * time to exit after a big lab (1.5-2 s at 1000 ports on 2 cores, for
+ * bridge teardown nobody needs to wait for).
+ *
+ * Call it only from a process with one thread: the stopper is a fork()
+ * without exec.  It keeps nothing of the caller open but the lock (a
+ * descriptor of a network namespace would keep the namespace alive), and
+ * reports failures to syslog. */
+static char *
+stop_locked_in_background(const struct instance *inst, int lock_fd)
+{
+    struct stopping stopping;
+    pid_t pid;
+
+    request_stop(inst, &stopping);
+
+    pid = fork();
+    if (pid < 0) {
+        VLOG_WARN("fork failed (%s), stopping the private Open vSwitch "
+                  "in the foreground", ovs_strerror(errno));
+        return finish_stop(inst, &stopping);
+    } else if (!pid) {
+        /* The child: a grandchild does the work, so that the caller
+         * does not have to reap it and init does. */
+        if (fork() > 0) {
+            _exit(0);
+        }
+
+        int null_fd = open("/dev/null", O_RDWR);
+        sigset_t none;
+        char *error;
+
+        setsid();
+        if (null_fd >= 0) {
+            dup2(null_fd, STDIN_FILENO);
+            dup2(null_fd, STDOUT_FILENO);
+            dup2(null_fd, STDERR_FILENO);
+        }
+        if (dup2(lock_fd, 3) == 3) {
+            close_range(4, ~0U, 0);
+        }
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+
+        error = finish_stop(inst, &stopping);
+        if (error) {
+            VLOG_ERR("stopping the private Open vSwitch: %s", error);
+        }
+        _exit(error ? 1 : 0);
+    }
+    waitpid(pid, NULL, 0);
+    return NULL;
+}
+
+/* Makes sure both daemons run, starting what is missing, and connects to
+ * the database (as switchdb_open_lab() for 'lab' if nonnull, else as
+ * switchdb_open()), storing the connection in '*dbp'.  The caller holds the
+ * instance lock.  Daemons started here are stopped again on failure.
+ *
+ * Running daemons are taken as they are: ovsdb-server answers if the
+ * connection gets the database's contents; ovs-vswitchd runs if it holds
+ * its pidfile, and whoever needs it to apply something waits for cur_cfg
+ * anyway (and reports it if it does not answer).  Asking it to prove it
+ * works (incrementing next_cfg and waiting for cur_cfg) would make it
+ * reconfigure every bridge: 0.2 s for one of 1000 ports when it has
+ * nothing else to do, seconds when it is busy.  A daemon started here is
+ * ready when it returns: with --detach, ovs-vswitchd only detaches once it
+ * has applied the database. */
+static char *
+start_locked(const struct instance *inst, const char *lab,
+             struct switchdb **dbp)
 {
     long long int deadline = time_msec() + inst->timeout_ms;
     bool started_server = false, started_vswitchd = false;
@@ -700,6 +801,7 @@ start_locked(const struct instance *inst)
     struct switchdb *db = NULL;
     char *error;
 
+    *dbp = NULL;
     error = read_instance_dir(inst->dir, &names);
     sset_destroy(&names);
     if (error) {
@@ -730,8 +832,11 @@ start_locked(const struct instance *inst)
         started_server = true;
     }
 
-    error = switchdb_open(inst->remote, inst->timeout_ms, &db);
+    error = (lab
+             ? switchdb_open_lab(inst->remote, inst->timeout_ms, lab, &db)
+             : switchdb_open(inst->remote, inst->timeout_ms, &db));
     if (!error) {
+        /* Nothing to commit unless the database is new. */
         error = switchdb_init(db);
     }
     if (error) {
@@ -746,52 +851,70 @@ start_locked(const struct instance *inst)
         started_vswitchd = true;
     }
 
-    error = switchdb_sync(db);
-    if (error) {
-        char *e = xasprintf("%s (see %s)", error, inst->vswitchd.log);
-        free(error);
-        error = e;
-    }
-
 out:
-    switchdb_close(db);
     if (error) {
         static const char *const none[] = { NULL };
+        pid_t pid;
         char *e;
 
+        switchdb_close(db);
+        db = NULL;
         if (started_vswitchd) {
-            e = stop_daemon(inst, &inst->vswitchd, none);
+            pid = request_exit(inst, &inst->vswitchd, none);
+            e = wait_daemon_gone(inst, &inst->vswitchd, pid);
             free(e);
         }
         if (started_server) {
-            e = stop_daemon(inst, &inst->server, none);
+            pid = request_exit(inst, &inst->server, none);
+            e = wait_daemon_gone(inst, &inst->server, pid);
             free(e);
         }
     }
+    *dbp = db;
     return error;
 }
 
 /* Interface. */
 
 /* Makes sure the private Open vSwitch in 'dir' runs, starting what is
- * missing (creating 'dir' and its database on first use), and that both
- * daemons answer: ovs-vswitchd must have caught up with the database.
- * 'timeout_ms' (0 for PRIVATE_OVS_DEFAULT_TIMEOUT_MS) limits each step.
- * Safe to call from several processes at once.
+ * missing (creating 'dir' and its database on first use), and connects to
+ * its database.  With 'start' false, only an instance that runs (at least
+ * one of its daemons) is acquired: if none does, stores NULL in '*pop' and
+ * '*dbp' and returns NULL.  'timeout_ms' (0 for
+ * PRIVATE_OVS_DEFAULT_TIMEOUT_MS) limits each step.  Safe to call from
+ * several processes at once, and from any one thread of a process (it
+ * starts programs with posix_spawn() and waits in a poll loop of the
+ * calling thread).
+ *
+ * If the instance is being stopped (see
+ * private_ovs_release_and_stop_if_unused()), waits until it is gone, then
+ * starts a new one (or, without 'start', acquires nothing).
  *
  * On success stores in '*pop' a handle that marks the instance as used by
  * this process until private_ovs_release() (or
- * private_ovs_release_and_stop_if_unused(), or exit), and returns NULL.
- * Otherwise stores NULL and returns an error message; daemons started by
- * this call are stopped again. */
+ * private_ovs_release_and_stop_if_unused(), or exit), stores the database
+ * connection in '*dbp' (if 'dbp' is nonnull; else it is closed): one made
+ * by switchdb_open_lab() for 'lab' if 'lab' is nonnull, otherwise by
+ * switchdb_open().  Returns NULL.  Otherwise stores NULL in both and
+ * returns an error message; daemons started by this call are stopped
+ * again. */
 char *
-private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
+private_ovs_acquire(const char *dir, int timeout_ms, bool start,
+                    const char *lab, struct private_ovs **pop,
+                    struct switchdb **dbp)
 {
+    struct switchdb *db = NULL;
     struct instance inst;
     int lock_fd = -1;
     char *error;
 
     *pop = NULL;
+    if (dbp) {
+        *dbp = NULL;
+    }
+    if (!start && !private_ovs_is_running(dir)) {
+        return NULL;
+    }
     error = instance_init(&inst, dir, timeout_ms);
     if (error) {
         return error;
@@ -805,11 +928,23 @@ private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
     if (!error) {
         error = lock_instance(&inst, &lock_fd);
     }
+    if (!error && !start
+        && !pidfile_owner(inst.server.pidfile)
+        && !pidfile_owner(inst.vswitchd.pidfile)) {
+        /* Stopped while we waited for the lock.  The lock file is ours
+         * (lock_instance() creates it) unless an instance is there. */
+        if (access(inst.dir, F_OK) && errno == ENOENT) {
+            unlink(inst.lock);
+        }
+        close(lock_fd);
+        instance_destroy(&inst);
+        return NULL;
+    }
     if (!error) {
         error = make_dirs(inst.dir);
     }
     if (!error) {
-        error = start_locked(&inst);
+        error = start_locked(&inst, lab, &db);
     }
     if (!error) {
         int fd = open(inst.users, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -821,6 +956,8 @@ private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
             if (fd >= 0) {
                 close(fd);
             }
+            switchdb_close(db);
+            db = NULL;
         } else {
             struct private_ovs *po = xmalloc(sizeof *po);
 
@@ -835,6 +972,11 @@ private_ovs_acquire(const char *dir, int timeout_ms, struct private_ovs **pop)
         close(lock_fd);
     }
     instance_destroy(&inst);
+    if (dbp) {
+        *dbp = db;
+    } else {
+        switchdb_close(db);
+    }
     return error;
 }
 
@@ -891,10 +1033,21 @@ instance_unused(const struct instance *inst, struct private_ovs *po)
 
 /* Releases 'po' like private_ovs_release() and, if no other process uses
  * the instance and its database holds no lab any more, stops it and deletes
- * its directory.  Sets '*stopped' to whether it did.  Returns NULL or an
- * error message ('po' is freed either way). */
+ * its directory.  'db' (may be NULL) is a connection to the instance's
+ * database to look for labs in, e.g. the one private_ovs_acquire() made
+ * (without, this opens one).  Sets '*stopped' to whether it stopped the
+ * instance.  Returns NULL or an error message ('po' is freed either way).
+ *
+ * With 'wait' false, returns as soon as both daemons have been asked to
+ * exit: a detached process waits for them and deletes the directory,
+ * holding the instance's lock until then, so that whoever acquires the
+ * instance meanwhile waits and then starts a new one (see
+ * stop_locked_in_background(); only for a process with one thread).  Its
+ * errors go to syslog. */
 char *
-private_ovs_release_and_stop_if_unused(struct private_ovs *po, bool *stopped)
+private_ovs_release_and_stop_if_unused(struct private_ovs *po,
+                                       struct switchdb *db, bool wait,
+                                       bool *stopped)
 {
     struct instance inst;
     int lock_fd = -1;
@@ -910,17 +1063,20 @@ private_ovs_release_and_stop_if_unused(struct private_ovs *po, bool *stopped)
     error = lock_instance(&inst, &lock_fd);
     if (!error && instance_unused(&inst, po)) {
         struct sset labs = SSET_INITIALIZER(&labs);
-        struct switchdb *db = NULL;
+        struct switchdb *own_db = NULL;
 
-        if (pidfile_owner(inst.server.pidfile)) {
-            error = switchdb_open(inst.remote, inst.timeout_ms, &db);
-            if (!error) {
-                switchdb_list_labs(db, &labs);
-            }
-            switchdb_close(db);
+        if (!db && pidfile_owner(inst.server.pidfile)) {
+            error = switchdb_open(inst.remote, inst.timeout_ms, &own_db);
+            db = own_db;
         }
+        if (!error && db) {
+            error = switchdb_list_labs(db, &labs);
+        }
+        switchdb_close(own_db);
         if (!error && sset_is_empty(&labs)) {
-            error = stop_locked(&inst);
+            error = (wait
+                     ? stop_locked(&inst)
+                     : stop_locked_in_background(&inst, lock_fd));
             *stopped = !error;
         }
         sset_destroy(&labs);

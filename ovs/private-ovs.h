@@ -24,7 +24,10 @@
  * other starts it.  A process that acquired the instance holds users.lock
  * shared until it releases it or exits, so that
  * private_ovs_release_and_stop_if_unused() never stops an instance another
- * process is about to put a lab into.
+ * process is about to put a lab into.  A stop that goes on in the
+ * background (in a detached process, after the last lab's "down" has
+ * returned) holds the exclusive lock until the daemons are gone: whoever
+ * acquires the instance meanwhile waits, then starts a new one.
  *
  * The daemons are detached: they keep running after the process that
  * started them exits, until private_ovs_stop() or
@@ -43,14 +46,17 @@
 
 /* An acquired private instance (the shared hold on users.lock). */
 struct private_ovs;
+struct switchdb;
 
-char *private_ovs_acquire(const char *dir, int timeout_ms,
-                          struct private_ovs **)
+char *private_ovs_acquire(const char *dir, int timeout_ms, bool start,
+                          const char *lab, struct private_ovs **,
+                          struct switchdb **)
     OVS_WARN_UNUSED_RESULT;
 const char *private_ovs_remote(const struct private_ovs *);
 const char *private_ovs_dir(const struct private_ovs *);
 void private_ovs_release(struct private_ovs *);
 char *private_ovs_release_and_stop_if_unused(struct private_ovs *,
+                                             struct switchdb *, bool wait,
                                              bool *stopped)
     OVS_WARN_UNUSED_RESULT;
 

@@ -24,6 +24,8 @@ VLOG_DEFINE_THIS_MODULE(switchdb);
 struct switchdb {
     struct ovsdb_idl *idl;
     char *remote;
+    char *lab;                  /* Only this lab's rows are replicated, or
+                                 * NULL for all rows (see switchdb_widen()). */
     int timeout_ms;             /* Limit for each connect/commit/wait. */
     size_t chunk_size;          /* Ports per transaction. */
 };
@@ -162,20 +164,45 @@ switchdb_init_process(bool verbose)
 
 /* Connection. */
 
-/* Connects to the OVSDB server at 'remote' (e.g. "unix:/run/x/db.sock") and
- * waits, at most 'timeout_ms' (0 means SWITCHDB_DEFAULT_TIMEOUT_MS), for the
- * contents of the columns this module uses.  The same limit then applies to
- * each later step.  On success stores the connection in '*dbp' (the caller
- * closes it with switchdb_close()) and returns NULL; otherwise stores NULL
- * and returns an error message naming 'remote' (the caller frees it). */
-char *
-switchdb_open(const char *remote, int timeout_ms, struct switchdb **dbp)
+/* Makes the IDL of 'db' replicate only the Bridge, Port and Interface rows
+ * marked as lab 'lab''s (the single Open_vSwitch row is always
+ * replicated). */
+static void
+set_lab_condition(struct ovsdb_idl *idl, const char *lab)
+{
+    struct ovsdb_idl_condition cond;
+    struct smap ids = SMAP_INITIALIZER(&ids);
+
+    smap_add(&ids, SWITCHDB_KEY_LAB, lab);
+
+    ovsdb_idl_condition_init(&cond);
+    ovsrec_bridge_add_clause_external_ids(&cond, OVSDB_F_INCLUDES, &ids);
+    ovsrec_bridge_set_condition(idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+
+    ovsdb_idl_condition_init(&cond);
+    ovsrec_port_add_clause_external_ids(&cond, OVSDB_F_INCLUDES, &ids);
+    ovsrec_port_set_condition(idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+
+    ovsdb_idl_condition_init(&cond);
+    ovsrec_interface_add_clause_external_ids(&cond, OVSDB_F_INCLUDES, &ids);
+    ovsrec_interface_set_condition(idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+
+    smap_destroy(&ids);
+}
+
+static char *
+switchdb_open__(const char *remote, int timeout_ms, const char *lab,
+                struct switchdb **dbp)
 {
     struct switchdb *db = xzalloc(sizeof *db);
     long long int deadline;
     char *error = NULL;
 
     db->remote = xstrdup(remote);
+    db->lab = nullable_xstrdup(lab);
     db->timeout_ms = timeout_ms > 0 ? timeout_ms : SWITCHDB_DEFAULT_TIMEOUT_MS;
     db->chunk_size = SWITCHDB_DEFAULT_CHUNK_SIZE;
 
@@ -206,6 +233,9 @@ switchdb_open(const char *remote, int timeout_ms, struct switchdb **dbp)
     };
     for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
         ovsdb_idl_add_column(db->idl, columns[i]);
+    }
+    if (lab) {
+        set_lab_condition(db->idl, lab);
     }
     ovsdb_idl_set_remote(db->idl, remote, false);
 
@@ -244,12 +274,77 @@ switchdb_open(const char *remote, int timeout_ms, struct switchdb **dbp)
     return NULL;
 }
 
+/* Connects to the OVSDB server at 'remote' (e.g. "unix:/run/x/db.sock") and
+ * waits, at most 'timeout_ms' (0 means SWITCHDB_DEFAULT_TIMEOUT_MS), for the
+ * contents of the columns this module uses.  The same limit then applies to
+ * each later step.  On success stores the connection in '*dbp' (the caller
+ * closes it with switchdb_close()) and returns NULL; otherwise stores NULL
+ * and returns an error message naming 'remote' (the caller frees it). */
+char *
+switchdb_open(const char *remote, int timeout_ms, struct switchdb **dbp)
+{
+    return switchdb_open__(remote, timeout_ms, NULL, dbp);
+}
+
+/* Like switchdb_open(), but replicates only the Bridge, Port and Interface
+ * rows of lab 'lab' (conditional monitoring), so that the rows of other labs
+ * are never downloaded: what "ovs-lab down" needs.  switchdb_list() and
+ * switchdb_remove() of 'lab' work as on a full connection (the latter
+ * widens the view by itself in the rare cases that need other rows);
+ * switchdb_apply() needs a full connection. */
+char *
+switchdb_open_lab(const char *remote, int timeout_ms, const char *lab,
+                  struct switchdb **dbp)
+{
+    return switchdb_open__(remote, timeout_ms, lab, dbp);
+}
+
+/* Makes a connection opened with switchdb_open_lab() replicate every row,
+ * like one from switchdb_open(), and waits until it does.  Returns NULL or
+ * an error message. */
+static char *
+switchdb_widen(struct switchdb *db)
+{
+    struct ovsdb_idl_condition cond;
+    long long int deadline;
+    unsigned int seqno;
+
+    if (!db->lab) {
+        return NULL;
+    }
+    free(db->lab);
+    db->lab = NULL;
+
+    ovsdb_idl_condition_init(&cond);
+    ovsdb_idl_condition_add_clause_true(&cond);
+    ovsrec_bridge_set_condition(db->idl, &cond);
+    ovsrec_port_set_condition(db->idl, &cond);
+    seqno = ovsrec_interface_set_condition(db->idl, &cond);
+    ovsdb_idl_condition_destroy(&cond);
+
+    deadline = time_msec() + db->timeout_ms;
+    for (;;) {
+        ovsdb_idl_run(db->idl);
+        if (ovsdb_idl_get_condition_seqno(db->idl) >= seqno) {
+            return NULL;
+        }
+        if (time_msec() >= deadline) {
+            return xasprintf("%s: the database did not send all of its rows "
+                             "within %d ms", db->remote, db->timeout_ms);
+        }
+        ovsdb_idl_wait(db->idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
 void
 switchdb_close(struct switchdb *db)
 {
     if (db) {
         ovsdb_idl_destroy(db->idl);
         free(db->remote);
+        free(db->lab);
         free(db);
     }
 }
@@ -451,19 +546,6 @@ switchdb_init(struct switchdb *db)
     int64_t next_cfg = 0;
 
     return switchdb_transact(db, "init", build_init, NULL, false, &next_cfg);
-}
-
-/* Increments next_cfg and waits until ovs-vswitchd has caught up with it:
- * proves that ovs-vswitchd is connected to this database and working.
- * Returns NULL or an error message. */
-char *
-switchdb_sync(struct switchdb *db)
-{
-    int64_t next_cfg = 0;
-    char *error;
-
-    error = switchdb_transact(db, "sync", NULL, NULL, true, &next_cfg);
-    return error ? error : switchdb_wait_cur_cfg(db, next_cfg);
 }
 
 /* Lookups in the IDL. */
@@ -1062,14 +1144,56 @@ build_remove_bridges(struct switchdb *db, struct ovsdb_idl_txn *txn OVS_UNUSED,
     return BUILD_OK;
 }
 
+/* Whether removing 'lab' needs rows that a connection filtered to the lab
+ * does not replicate: a bridge of the lab that holds ports of no lab or of
+ * another lab (their names go into the error message, and the bridge must
+ * be kept), or a port of the lab on a bridge that is not the lab's (it must
+ * be taken out of that bridge).  ovs-lab creates neither; only changes made
+ * by hand lead here. */
+static bool
+remove_needs_all_rows(struct switchdb *db, const char *lab)
+{
+    struct sset on_lab_bridges = SSET_INITIALIZER(&on_lab_bridges);
+    const struct ovsrec_bridge *br;
+    const struct ovsrec_port *port;
+    bool needed = false;
+
+    OVSREC_BRIDGE_FOR_EACH (br, db->idl) {
+        if (!row_is_lab(&br->external_ids, lab)) {
+            continue;
+        }
+        /* The IDL leaves out of 'ports' the rows it does not replicate; the
+         * column's datum has them all. */
+        if (ovsrec_bridge_get_ports(br, OVSDB_TYPE_UUID)->n != br->n_ports) {
+            needed = true;
+        }
+        for (size_t i = 0; i < br->n_ports; i++) {
+            sset_add(&on_lab_bridges, br->ports[i]->name);
+        }
+    }
+    OVSREC_PORT_FOR_EACH (port, db->idl) {
+        if (row_is_lab(&port->external_ids, lab)
+            && !sset_contains(&on_lab_bridges, port->name)) {
+            needed = true;
+        }
+    }
+    sset_destroy(&on_lab_bridges);
+    return needed;
+}
+
 /* Deletes from the database every Port, Interface and Bridge row whose
  * external_ids say it belongs to 'lab', and nothing else: ports first, in
  * transactions of the chunk size, then the bridges.  A bridge of the lab
  * that holds a port that is not the lab's is kept (with the lab's ports
  * removed from it) and reported as an error.  With 'wait', waits after each
- * transaction until ovs-vswitchd has applied it (pass false when
- * ovs-vswitchd may not be running).  Removing a lab that has no rows
- * succeeds.
+ * transaction until ovs-vswitchd has applied it.  Without, there is no
+ * reason to split the ports into chunks: they all go in one transaction,
+ * and ovs-vswitchd removes them from its datapath afterwards (pass false
+ * when ovs-vswitchd may not be running, or to return before it is done:
+ * it takes seconds for a bridge of 1000 ports).  Removing a lab that has no
+ * rows succeeds.
+ *
+ * On a connection from switchdb_open_lab(), 'lab' must be its lab.
  *
  * Returns NULL on success, otherwise an error message. */
 char *
@@ -1079,11 +1203,19 @@ switchdb_remove(struct switchdb *db, const char *lab, bool wait)
     const struct ovsrec_port *port;
     struct uuid *ports = NULL;
     size_t n_ports = 0, allocated_ports = 0;
+    size_t chunk_size;
     int64_t next_cfg = 0;
     char *error = NULL;
     char *comment;
 
     ovsdb_idl_run(db->idl);
+    if (db->lab && (strcmp(db->lab, lab)
+                    || remove_needs_all_rows(db, lab))) {
+        error = switchdb_widen(db);
+        if (error) {
+            return error;
+        }
+    }
     OVSREC_PORT_FOR_EACH (port, db->idl) {
         if (row_is_lab(&port->external_ids, lab)) {
             if (n_ports >= allocated_ports) {
@@ -1093,11 +1225,11 @@ switchdb_remove(struct switchdb *db, const char *lab, bool wait)
         }
     }
 
-    for (size_t start = 0; !error && start < n_ports;
-         start += db->chunk_size) {
+    chunk_size = wait ? db->chunk_size : MAX(n_ports, 1);
+    for (size_t start = 0; !error && start < n_ports; start += chunk_size) {
         struct remove_chunk chunk = {
             .ports = &ports[start],
-            .n_ports = MIN(db->chunk_size, n_ports - start),
+            .n_ports = MIN(chunk_size, n_ports - start),
         };
 
         next_cfg = 0;
@@ -1161,7 +1293,8 @@ compare_ports(const void *a_, const void *b_)
  * trunks, ofport and error as ovs-vswitchd reports them.  A bridge's own
  * internal port (named like the bridge) is part of the bridge and not
  * listed.  Reflects the database as of the last update received, without
- * waiting. */
+ * waiting.  On a connection from switchdb_open_lab(), only its lab's rows
+ * are there to list. */
 void
 switchdb_list(struct switchdb *db, const char *lab, struct switchdb_lab *out)
 {
@@ -1229,8 +1362,11 @@ switchdb_list(struct switchdb *db, const char *lab, struct switchdb_lab *out)
 }
 
 /* Adds to 'labs' the name of every lab that has a Bridge, Port or Interface
- * row in the database. */
-void
+ * row in the database.  On a connection from switchdb_open_lab() that
+ * means first asking for every row, unless the database has no bridge at
+ * all (ports and interfaces only exist on bridges).  Returns NULL or an
+ * error message. */
+char *
 switchdb_list_labs(struct switchdb *db, struct sset *labs)
 {
     const struct ovsrec_bridge *br;
@@ -1239,6 +1375,20 @@ switchdb_list_labs(struct switchdb *db, struct sset *labs)
     const char *lab;
 
     ovsdb_idl_run(db->idl);
+    if (db->lab) {
+        const struct ovsrec_open_vswitch *ovs;
+        char *error;
+
+        ovs = ovsrec_open_vswitch_first(db->idl);
+        if (!ovs || !ovsrec_open_vswitch_get_bridges(ovs,
+                                                     OVSDB_TYPE_UUID)->n) {
+            return NULL;
+        }
+        error = switchdb_widen(db);
+        if (error) {
+            return error;
+        }
+    }
     OVSREC_BRIDGE_FOR_EACH (br, db->idl) {
         if ((lab = row_lab(&br->external_ids))) {
             sset_add(labs, lab);
@@ -1254,4 +1404,5 @@ switchdb_list_labs(struct switchdb *db, struct sset *labs)
             sset_add(labs, lab);
         }
     }
+    return NULL;
 }

@@ -119,12 +119,14 @@ struct switchdb;
 
 char *switchdb_open(const char *remote, int timeout_ms, struct switchdb **)
     OVS_WARN_UNUSED_RESULT;
+char *switchdb_open_lab(const char *remote, int timeout_ms, const char *lab,
+                        struct switchdb **)
+    OVS_WARN_UNUSED_RESULT;
 void switchdb_close(struct switchdb *);
 const char *switchdb_remote(const struct switchdb *);
 void switchdb_set_chunk_size(struct switchdb *, size_t chunk_size);
 
 char *switchdb_init(struct switchdb *) OVS_WARN_UNUSED_RESULT;
-char *switchdb_sync(struct switchdb *) OVS_WARN_UNUSED_RESULT;
 
 char *switchdb_apply(struct switchdb *, const struct switchdb_lab *)
     OVS_WARN_UNUSED_RESULT;
@@ -132,6 +134,7 @@ char *switchdb_remove(struct switchdb *, const char *lab, bool wait)
     OVS_WARN_UNUSED_RESULT;
 
 void switchdb_list(struct switchdb *, const char *lab, struct switchdb_lab *);
-void switchdb_list_labs(struct switchdb *, struct sset *labs);
+char *switchdb_list_labs(struct switchdb *, struct sset *labs)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* switchdb.h */

@@ -49,6 +49,14 @@ char *lab_connect_ovs(const char *remote, bool start, struct switchdb **dbp,
                       struct private_ovs **privatep)
     OVS_WARN_UNUSED_RESULT;
 
+/* Like lab_connect_ovs() without starting anything, for work on lab 'lab'
+ * only ("down"): the connection replicates only its rows (see
+ * switchdb_open_lab()). */
+char *lab_connect_ovs_lab(const char *remote, const char *lab,
+                          struct switchdb **dbp,
+                          struct private_ovs **privatep)
+    OVS_WARN_UNUSED_RESULT;
+
 /* Removes every object of lab 'lab' from the system: processes in its
  * namespaces, its rows in 'db' (may be NULL), host-side veths, namespaces
  * and their /etc/netns files.  Only objects that carry the lab's owner
@@ -59,7 +67,13 @@ char *lab_connect_ovs(const char *remote, bool start, struct switchdb **dbp,
 char *lab_teardown(const char *lab, const struct plan *, struct switchdb *db,
                    struct progress *, bool *found) OVS_WARN_UNUSED_RESULT;
 
-/* Stops ovs-lab's private OVS if no lab uses it any more. */
+/* Releases ovs-lab's private OVS (may be NULL) and stops it if no lab uses
+ * it any more.  The stop goes on in the background (the next user waits
+ * for it): call this only when no other thread runs.  The _db variant
+ * looks for other labs over 'db', a connection to the private OVS (e.g.
+ * from lab_connect_ovs_lab()), instead of opening one. */
 void lab_release_private_ovs(struct private_ovs *, struct progress *);
+void lab_release_private_ovs_db(struct private_ovs *, struct switchdb *db,
+                                struct progress *);
 
 #endif /* lab-private.h */

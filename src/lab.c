@@ -164,35 +164,46 @@ lab_record_destroy(struct lab_record *record)
     }
 }
 
-char *
-lab_connect_ovs(const char *remote, bool start, struct switchdb **dbp,
-                struct private_ovs **privatep)
+/* lab_connect_ovs() and lab_connect_ovs_lab(). */
+static char *
+connect_ovs(const char *remote, bool start, const char *lab,
+            struct switchdb **dbp, struct private_ovs **privatep)
 {
     char *error;
 
     *dbp = NULL;
     *privatep = NULL;
     if (!remote) {
-        if (!start && !private_ovs_is_running(PRIVATE_OVS_DEFAULT_DIR)) {
-            return NULL;
-        }
-        error = private_ovs_acquire(PRIVATE_OVS_DEFAULT_DIR,
-                                    PRIVATE_OVS_DEFAULT_TIMEOUT_MS, privatep);
-        if (error) {
-            return error;
-        }
-        remote = private_ovs_remote(*privatep);
+        /* The acquire's own connection is the one we need. */
+        return private_ovs_acquire(PRIVATE_OVS_DEFAULT_DIR,
+                                   PRIVATE_OVS_DEFAULT_TIMEOUT_MS, start, lab,
+                                   privatep, dbp);
     }
-    error = switchdb_open(remote, SWITCHDB_DEFAULT_TIMEOUT_MS, dbp);
-    if (error) {
-        private_ovs_release(*privatep);
-        *privatep = NULL;
-    }
+    error = (lab
+             ? switchdb_open_lab(remote, SWITCHDB_DEFAULT_TIMEOUT_MS, lab,
+                                 dbp)
+             : switchdb_open(remote, SWITCHDB_DEFAULT_TIMEOUT_MS, dbp));
     return error;
 }
 
-void
-lab_release_private_ovs(struct private_ovs *ovs, struct progress *progress)
+char *
+lab_connect_ovs(const char *remote, bool start, struct switchdb **dbp,
+                struct private_ovs **privatep)
+{
+    return connect_ovs(remote, start, NULL, dbp, privatep);
+}
+
+char *
+lab_connect_ovs_lab(const char *remote, const char *lab,
+                    struct switchdb **dbp, struct private_ovs **privatep)
+{
+    return connect_ovs(remote, false, lab, dbp, privatep);
+}
+
+/* Releases 'ovs' (may be NULL): see lab_release_private_ovs(). */
+static void
+release_private_ovs(struct private_ovs *ovs, struct switchdb *db,
+                    struct progress *progress)
 {
     bool stopped = false;
     char *error;
@@ -201,14 +212,27 @@ lab_release_private_ovs(struct private_ovs *ovs, struct progress *progress)
         return;
     }
     progress_begin_phase(progress);
-    error = private_ovs_release_and_stop_if_unused(ovs, &stopped);
+    error = private_ovs_release_and_stop_if_unused(ovs, db, false, &stopped);
     if (error) {
         /* Not fatal for the lab: tell the user and go on. */
         fprintf(stderr, "ovs-lab: warning: %s\n", error);
         free(error);
     } else if (stopped) {
-        progress_phase_done(progress, "private OVS", 1, "stopped");
+        progress_phase_done(progress, "private OVS", 1, "stopping");
     }
+}
+
+void
+lab_release_private_ovs(struct private_ovs *ovs, struct progress *progress)
+{
+    release_private_ovs(ovs, NULL, progress);
+}
+
+void
+lab_release_private_ovs_db(struct private_ovs *ovs, struct switchdb *db,
+                           struct progress *progress)
+{
+    release_private_ovs(ovs, db, progress);
 }
 
 char *

@@ -292,7 +292,7 @@ test_acquire(void)
     int status;
 
     CU_ASSERT(!private_ovs_is_running(dir));
-    CHECK_OK(private_ovs_acquire(dir, 0, &po));
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po);
 
     expected = xasprintf("unix:%s/db.sock", dir);
@@ -322,7 +322,7 @@ test_acquire(void)
     free(cur);
 
     /* Acquiring again reuses the running instance. */
-    CHECK_OK(private_ovs_acquire(dir, 0, &po2));
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po2, NULL));
     CU_ASSERT_PTR_NOT_NULL(po2);
     CU_ASSERT_EQUAL(daemon_pid("ovsdb-server"), server);
     CU_ASSERT_EQUAL(daemon_pid("ovs-vswitchd"), vswitchd);
@@ -518,10 +518,66 @@ test_list_labs(void)
     struct sset labs = SSET_INITIALIZER(&labs);
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
-    switchdb_list_labs(db, &labs);
+    CHECK_OK(switchdb_list_labs(db, &labs));
     CU_ASSERT(sset_contains(&labs, lab));
     CU_ASSERT_EQUAL(sset_count(&labs), 1);
     sset_destroy(&labs);
+}
+
+/* What "ovs-lab down" uses: a connection that replicates only one lab's
+ * rows. */
+static void
+test_lab_connection(void)
+{
+    char *other = xasprintf("%so", lab);
+    struct sset labs = SSET_INITIALIZER(&labs);
+    struct switchdb *ldb = NULL, *odb = NULL;
+    struct switchdb_lab full, listed;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CHECK_OK(switchdb_open_lab(private_ovs_remote(po), 20000, lab, &ldb));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ldb);
+
+    /* It lists the lab as a full connection does. */
+    switchdb_lab_init(&full, lab);
+    switchdb_list(db, lab, &full);
+    switchdb_lab_init(&listed, lab);
+    switchdb_list(ldb, lab, &listed);
+    CU_ASSERT(full.n_ports >= 3);
+    CU_ASSERT_EQUAL_FATAL(listed.n_bridges, full.n_bridges);
+    CU_ASSERT_EQUAL_FATAL(listed.n_ports, full.n_ports);
+    CU_ASSERT_STRING_EQUAL(listed.bridges[0]->name, bridge);
+    for (size_t i = 0; i < full.n_ports; i++) {
+        CU_ASSERT_STRING_EQUAL(listed.ports[i]->name, full.ports[i]->name);
+        CU_ASSERT_STRING_EQUAL(listed.ports[i]->bridge, bridge);
+        CU_ASSERT_EQUAL(listed.ports[i]->ofport, full.ports[i]->ofport);
+        CU_ASSERT_EQUAL(listed.ports[i]->tag, full.ports[i]->tag);
+    }
+    switchdb_lab_destroy(&listed);
+    switchdb_lab_destroy(&full);
+
+    /* One for another lab has none of this lab's rows... */
+    CHECK_OK(switchdb_open_lab(private_ovs_remote(po), 20000, other, &odb));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(odb);
+    switchdb_lab_init(&listed, lab);
+    switchdb_list(odb, lab, &listed);
+    CU_ASSERT_EQUAL(listed.n_bridges, 0);
+    CU_ASSERT_EQUAL(listed.n_ports, 0);
+    switchdb_lab_destroy(&listed);
+
+    /* ...but finds every lab when asked, and then has all rows. */
+    CHECK_OK(switchdb_list_labs(odb, &labs));
+    CU_ASSERT(sset_contains(&labs, lab));
+    CU_ASSERT_EQUAL(sset_count(&labs), 1);
+    switchdb_lab_init(&listed, lab);
+    switchdb_list(odb, lab, &listed);
+    CU_ASSERT_EQUAL(listed.n_bridges, 1);
+    switchdb_lab_destroy(&listed);
+
+    sset_destroy(&labs);
+    switchdb_close(odb);
+    switchdb_close(ldb);
+    free(other);
 }
 
 static void
@@ -530,17 +586,23 @@ test_remove(void)
     char *foreign_port = xasprintf("%sp", foreign_bridge);
     char *intruder = xasprintf("ti%ld", (long int) getpid());
     char *foreign_uuid, *error, *expected;
+    struct switchdb *ldb = NULL;
     int status;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
     foreign_uuid = vsctl(&status, "get port %s _uuid", foreign_port);
+
+    /* As "down" does it: over a connection that has only the lab's rows
+     * (it asks for the others when it needs them, as here). */
+    CHECK_OK(switchdb_open_lab(private_ovs_remote(po), 20000, lab, &ldb));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ldb);
 
     /* A port of no lab on the lab's bridge keeps the bridge. */
     sset_add(&links, intruder);
     free(vsctl(&status, "add-port %s %s -- set interface %s type=internal",
                bridge, intruder, intruder));
     CU_ASSERT_FATAL(status == 0);
-    error = switchdb_remove(db, lab, true);
+    error = switchdb_remove(ldb, lab, true);
     expected = xasprintf("bridge %s has ports that are not lab %s's: %s",
                          bridge, lab, intruder);
     CU_ASSERT(contains(error, expected));
@@ -551,15 +613,15 @@ test_remove(void)
     CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 1);
     CHECK_VSCTL(intruder, "list-ports %s", bridge);
 
-    /* Without it, the bridge goes. */
+    /* Without it, the bridge goes, without waiting for ovs-vswitchd. */
     free(vsctl(&status, "del-port %s %s", bridge, intruder));
     CU_ASSERT(status == 0);
-    CHECK_OK(switchdb_remove(db, lab, true));
+    CHECK_OK(switchdb_remove(ldb, lab, false));
+    switchdb_close(ldb);
     CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 0);
     CU_ASSERT_EQUAL(count_lab_rows("port", lab), 0);
     CU_ASSERT_EQUAL(count_lab_rows("interface", lab), 0);
     CHECK_VSCTL("", "find bridge name=%s", bridge);
-    CU_ASSERT(!link_exists(bridge));
 
     /* The rows of no lab are untouched, the veths too (they are not
      * ovs/'s to delete). */
@@ -569,8 +631,10 @@ test_remove(void)
         CU_ASSERT(link_exists(host[i]));
     }
 
-    /* Removing again finds nothing and succeeds. */
+    /* Removing again finds nothing and succeeds; waiting for ovs-vswitchd
+     * then also means the bridge's device is gone. */
     CHECK_OK(switchdb_remove(db, lab, true));
+    CU_ASSERT(!link_exists(bridge));
 
     free(foreign_uuid);
     free(foreign_port);
@@ -693,9 +757,9 @@ test_stop_if_unused(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(po);
 
     /* Another user holds it: it keeps running. */
-    CHECK_OK(private_ovs_acquire(dir, 0, &po2));
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po2, NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po2);
-    CHECK_OK(private_ovs_release_and_stop_if_unused(po, &stopped));
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po, NULL, true, &stopped));
     po = NULL;
     CU_ASSERT(!stopped);
     CU_ASSERT(daemons_running(true));
@@ -706,7 +770,7 @@ test_stop_if_unused(void)
     sset_add(&links, bridge);
     CHECK_OK(switchdb_apply(db, &l));
     switchdb_lab_destroy(&l);
-    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, &stopped));
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, NULL, true, &stopped));
     CU_ASSERT(!stopped);
     CU_ASSERT(daemons_running(true));
 
@@ -714,9 +778,9 @@ test_stop_if_unused(void)
     CHECK_OK(switchdb_remove(db, small, true));
     switchdb_close(db);
     db = NULL;
-    CHECK_OK(private_ovs_acquire(dir, 0, &po3));
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po3, NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po3);
-    CHECK_OK(private_ovs_release_and_stop_if_unused(po3, &stopped));
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po3, NULL, true, &stopped));
     CU_ASSERT(stopped);
     CU_ASSERT(!daemons_running(false));
     CU_ASSERT(!file_exists("%s", dir));
@@ -732,7 +796,7 @@ test_stop(void)
     struct switchdb_port *p;
 
     /* A fresh instance with a lab in it. */
-    CHECK_OK(private_ovs_acquire(dir, 0, &po));
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po);
     CHECK_OK(switchdb_open(private_ovs_remote(po), 20000, &db));
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
@@ -764,6 +828,97 @@ test_stop(void)
     CHECK_OK(private_ovs_stop(dir, 0));
 }
 
+/* Waits up to 10 s for the instance's daemons and files to be gone. */
+static bool
+wait_instance_gone(void)
+{
+    for (int i = 0; i < 200; i++) {
+        int status;
+        char *out = run(&status, "pgrep -f -- '[%c]%s'", dir[0], dir + 1);
+
+        free(out);
+        if (status && !file_exists("%s", dir)
+            && !file_exists("%s/ovs.lock", parent)) {
+            return true;
+        }
+        xnanosleep(50 * 1000 * 1000);
+    }
+    return false;
+}
+
+/* What "down" of the last lab does: the stop goes on in the background,
+ * and whoever wants the instance meanwhile gets a new one. */
+static void
+test_stop_in_background(void)
+{
+    struct private_ovs *po2 = NULL;
+    struct switchdb *ldb = NULL;
+    struct switchdb_lab l;
+    struct switchdb_port *p;
+    long int vswitchd;
+    bool stopped;
+
+    /* A fresh instance with a lab in it, over the acquire's connection. */
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, &db));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    switchdb_lab_init(&l, lab);
+    switchdb_lab_add_bridge(&l, bridge, "netdev", NULL);
+    p = switchdb_lab_add_port(&l, bridge, host[0], NULL, "n0", "eth0");
+    p->tag = 5;
+    CHECK_OK(switchdb_apply(db, &l));
+    switchdb_lab_destroy(&l);
+    switchdb_close(db);
+    db = NULL;
+    private_ovs_release(po);
+    po = NULL;
+    vswitchd = daemon_pid("ovs-vswitchd");
+
+    /* "down": acquire what runs, with a connection for the lab only. */
+    CHECK_OK(private_ovs_acquire(dir, 0, false, lab, &po2, &ldb));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ldb);
+    CHECK_OK(switchdb_remove(ldb, lab, false));
+    CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 0);
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, ldb, false,
+                                                    &stopped));
+    CU_ASSERT(stopped);
+    switchdb_close(ldb);
+
+    /* An "up" right after waits for the stop and starts a new instance,
+     * which works. */
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, &db));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT(daemon_pid("ovs-vswitchd") > 0);
+    CU_ASSERT(daemon_pid("ovs-vswitchd") != vswitchd);
+    CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 0);
+    switchdb_lab_init(&l, lab);
+    switchdb_lab_add_bridge(&l, bridge, "netdev", NULL);
+    CHECK_OK(switchdb_apply(db, &l));
+    switchdb_lab_destroy(&l);
+    CU_ASSERT(link_exists(bridge));
+    CHECK_OK(switchdb_remove(db, lab, false));
+
+    /* Its last user gone, it stops, in the background, leaving nothing:
+     * no daemon, no file, no device. */
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po, db, false,
+                                                    &stopped));
+    po = NULL;
+    CU_ASSERT(stopped);
+    switchdb_close(db);
+    db = NULL;
+    CU_ASSERT(wait_instance_gone());
+    CU_ASSERT(!link_exists(bridge));
+
+    /* What does not run is not acquired (nor started) without 'start'. */
+    CHECK_OK(private_ovs_acquire(dir, 0, false, lab, &po, &ldb));
+    CU_ASSERT_PTR_NULL(po);
+    CU_ASSERT_PTR_NULL(ldb);
+    CU_ASSERT(!file_exists("%s", dir));
+    CU_ASSERT(!file_exists("%s/ovs.lock", parent));
+}
+
 static void
 test_refuses_foreign_dir(void)
 {
@@ -776,7 +931,7 @@ test_refuses_foreign_dir(void)
      * emptied. */
     free(run(&status, "mkdir -p %s && echo keep > %s/precious.txt", other,
              other));
-    error = private_ovs_acquire(other, 0, &bad);
+    error = private_ovs_acquire(other, 0, true, NULL, &bad, NULL);
     CU_ASSERT_PTR_NULL(bad);
     CU_ASSERT(contains(error, "precious.txt"));
     free(error);
@@ -820,10 +975,14 @@ main(int argc OVS_UNUSED, char *argv[])
         { "apply refuses rows of others and changes nothing",
           test_apply_conflict },
         { "list_labs finds the lab", test_list_labs },
+        { "a connection for one lab has its rows only",
+          test_lab_connection },
         { "remove deletes the lab's rows and only those", test_remove },
         { "450 ports in chunks of 200", test_chunks },
         { "stop_if_unused stops only when unused", test_stop_if_unused },
         { "stop leaves no daemon and no file", test_stop },
+        { "stop in the background; the next user gets a new instance",
+          test_stop_in_background },
         { "a directory of other files is left alone",
           test_refuses_foreign_dir },
         { "nothing left behind", test_nothing_left },
