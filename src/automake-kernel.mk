@@ -4,6 +4,7 @@ libovslab_la_SOURCES += \
 	src/ethtool.c src/ethtool.h \
 	src/netlink-addr.c src/netlink-addr.h \
 	src/netlink-link.c src/netlink-link.h \
+	src/netlink-neigh.c src/netlink-neigh.h \
 	src/netlink-route.c src/netlink-route.h \
 	src/netlink-rtnl.c src/netlink-rtnl.h \
 	src/netns.c src/netns.h

@@ -5,10 +5,14 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 
 #include "netlink-link.h"
+#include "netlink-neigh.h"
 #include "netlink-rtnl.h"
 #include "error-list.h"
 #include "nat.h"
@@ -22,6 +26,7 @@
 #include "simap.h"
 #include "sset.h"
 #include "switchdb.h"
+#include "timeval.h"
 #include "util.h"
 
 /* How long processes in a namespace get to exit after SIGTERM. */
@@ -86,6 +91,188 @@ remove_etc_netns(const char *netns)
     return err;
 }
 
+/* Deletes namespace 'name' and its /etc/netns files, appending problems to
+ * 'errors'.  First flushes its neighbour tables: an entry still being
+ * resolved, with a packet queued on it (any unanswered ping leaves one),
+ * makes the kernel take about 2 s to destroy the namespace. */
+static void
+delete_netns(const char *name, struct ds *errors)
+{
+    struct rtnl_sock *sock;
+    int fd, err;
+
+    if (!netns_open(name, &fd)) {
+        if (!rtnl_sock_open(fd, &sock)) {
+            /* At worst the namespace goes slowly. */
+            rtnl_neigh_flush(sock, NULL);
+            rtnl_sock_close(sock);
+        }
+        close(fd);
+    }
+
+    err = netns_delete(name);
+    if (err && err != ENOENT) {
+        ds_put_format(errors, "namespace %s: cannot delete: %s\n", name,
+                      ovs_strerror(err));
+    }
+    err = remove_etc_netns(name);
+    if (err) {
+        ds_put_format(errors, "cannot remove %s/%s: %s\n",
+                      NETNS_ETC_DIR, name, ovs_strerror(err));
+    }
+}
+
+/* How long ovs-vswitchd gets to remove the devices of a lab's switches that
+ * teardown cannot delete itself. */
+#define TEARDOWN_OVS_DEVICES_MS 10000
+
+/* Adds to 'names' the kernel devices that ovs-vswitchd made for the
+ * switches in 'rows': each bridge's own internal port, named like the
+ * bridge, and the other internal ports (gateways on VLANs). */
+static void
+collect_ovs_devices(const struct switchdb_lab *rows, struct sset *names)
+{
+    for (size_t i = 0; i < rows->n_bridges; i++) {
+        sset_add(names, rows->bridges[i]->name);
+    }
+    for (size_t i = 0; i < rows->n_ports; i++) {
+        if (!strcmp(rows->ports[i]->type, "internal")) {
+            sset_add(names, rows->ports[i]->name);
+        }
+    }
+}
+
+static int
+list_tun_cb(const struct nlmsghdr *nlh, void *names_)
+{
+    struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+    struct sset *names = names_;
+    const struct nlattr *attr;
+
+    if (nlh->nlmsg_type != RTM_NEWLINK
+        || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg))) {
+        return MNL_CB_OK;
+    }
+    mnl_attr_for_each (attr, nlh, sizeof(struct ifinfomsg)) {
+        if (mnl_attr_get_type(attr) <= IFLA_MAX) {
+            tb[mnl_attr_get_type(attr)] = CONST_CAST(struct nlattr *, attr);
+        }
+    }
+    if (tb[IFLA_IFNAME]
+        && !mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING)) {
+        sset_add(names, mnl_attr_get_str(tb[IFLA_IFNAME]));
+    }
+    return MNL_CB_OK;
+}
+
+/* Stores in 'names' the tun/tap devices of the namespace of 'sock' (the
+ * kernel filters the dump by kind). */
+static int
+list_tun_devices(struct rtnl_sock *sock, struct sset *names)
+{
+    int error;
+
+    for (int attempt = 0; attempt < 20; attempt++) {
+        union {
+            char buf[MNL_SOCKET_BUFFER_SIZE];
+            struct nlmsghdr align;
+        } u;
+        struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
+        struct ifinfomsg *ifi;
+        struct nlattr *linkinfo;
+
+        nlh->nlmsg_type = RTM_GETLINK;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+        ifi->ifi_family = AF_UNSPEC;
+        linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "tun");
+        mnl_attr_nest_end(nlh, linkinfo);
+        sset_clear(names);
+        error = rtnl_sock_dump(sock, nlh, list_tun_cb, names);
+        if (error != EAGAIN) {
+            break;
+        }
+    }
+    return error;
+}
+
+/* Makes sure the switch devices in 'names' (see collect_ovs_devices()) are
+ * gone, once their rows are.  ovs-vswitchd removes them when it applies
+ * the deletion, but for a bridge of 1000 ports that takes it 1.5-2 s, most
+ * of it closing the other ports.  With the userspace datapath they are tap
+ * devices, which teardown deletes itself: nothing of the lab is left when
+ * "down" returns, and an "up" of the same lab right after does not find
+ * its bridge's name taken.  (ovs-vswitchd then finds the device gone,
+ * which it does not mind: it was about to close it.)  Other devices (the
+ * kernel datapath's internal ports cannot be deleted from outside) are
+ * waited for.  Stores in '*n' how many were there. */
+static char *
+remove_ovs_devices(struct rtnl_sock *sock, const char *lab,
+                   const struct sset *names, size_t *n)
+{
+    long long int deadline = time_msec() + TEARDOWN_OVS_DEVICES_MS;
+    struct sset tuns = SSET_INITIALIZER(&tuns);
+    struct sset left = SSET_INITIALIZER(&left);
+    const char *name;
+    char *error = NULL;
+
+    *n = 0;
+    for (bool first = true; ; first = false) {
+        struct rtnl_batch *batch;
+        int err;
+
+        sset_clear(&left);
+        SSET_FOR_EACH (name, names) {
+            if (if_nametoindex(name)) {
+                sset_add(&left, name);
+            }
+        }
+        if (first) {
+            *n = sset_count(&left);
+        }
+        if (sset_is_empty(&left)) {
+            break;
+        }
+        if (time_msec() >= deadline) {
+            char *list = sset_join(&left, " ", "");
+            error = xasprintf("lab %s: ovs-vswitchd did not remove the "
+                              "devices of its switches within %d ms: %s",
+                              lab, TEARDOWN_OVS_DEVICES_MS, list);
+            free(list);
+            break;
+        }
+
+        err = list_tun_devices(sock, &tuns);
+        if (err) {
+            error = xasprintf("cannot list the host's tap devices: %s",
+                              ovs_strerror(err));
+            break;
+        }
+        batch = rtnl_batch_create();
+        rtnl_batch_set_context(batch, "lab %s", lab);
+        SSET_FOR_EACH (name, &left) {
+            if (sset_contains(&tuns, name)) {
+                rtnl_link_del(batch, 0, name);
+                rtnl_batch_allow_error(batch, ENODEV);
+            }
+        }
+        if (rtnl_batch_count(batch)) {
+            error = rtnl_sock_run(sock, batch);
+        }
+        if (!error && rtnl_batch_count(batch) < sset_count(&left)) {
+            xnanosleep(10 * 1000 * 1000);
+        }
+        rtnl_batch_destroy(batch);
+        if (error) {
+            break;
+        }
+    }
+    sset_destroy(&tuns);
+    sset_destroy(&left);
+    return error;
+}
+
 /* How long the kernel gets to destroy the devices of deleted namespaces
  * before teardown deletes what is left one by one. */
 #define TEARDOWN_LINKS_GONE_MS 10000
@@ -136,6 +323,7 @@ char *
 lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
              struct progress *progress, bool *found)
 {
+    struct sset ovs_devices = SSET_INITIALIZER(&ovs_devices);
     struct sset netns = SSET_INITIALIZER(&netns);
     struct sset links = SSET_INITIALIZER(&links);
     struct ds errors = DS_EMPTY_INITIALIZER;
@@ -158,6 +346,9 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     progress_phase_done(progress, "processes", sset_count(&netns),
                         "namespaces");
 
+    /* The rows go without waiting for ovs-vswitchd to apply that: it takes
+     * seconds for a big bridge, and nothing here needs it done, but for the
+     * switches' own devices (see remove_ovs_devices()). */
     if (db) {
         struct switchdb_lab rows;
 
@@ -166,7 +357,12 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         if (rows.n_bridges || rows.n_ports) {
             *found = true;
             error = switchdb_remove(db, lab, false);
-            error_list_add(&errors, error);
+            if (error) {
+                /* Bridges may be kept, with their devices. */
+                error_list_add(&errors, error);
+            } else {
+                collect_ovs_devices(&rows, &ovs_devices);
+            }
         }
         progress_phase_done(progress, "OVS rows", rows.n_bridges
                             + rows.n_ports, "removed");
@@ -193,19 +389,19 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     }
 
     SSET_FOR_EACH (name, &netns) {
-        err = netns_delete(name);
-        if (err && err != ENOENT) {
-            ds_put_format(&errors, "namespace %s: cannot delete: %s\n", name,
-                          ovs_strerror(err));
-        }
-        err = remove_etc_netns(name);
-        if (err) {
-            ds_put_format(&errors, "cannot remove %s/%s: %s\n",
-                          NETNS_ETC_DIR, name, ovs_strerror(err));
-        }
+        delete_netns(name, &errors);
     }
     progress_phase_done(progress, "namespaces", sset_count(&netns),
                         "removed");
+
+    /* While the kernel destroys the namespaces. */
+    if (host_sock && !sset_is_empty(&ovs_devices)) {
+        size_t n;
+
+        error = remove_ovs_devices(host_sock, lab, &ovs_devices, &n);
+        error_list_add(&errors, error);
+        progress_phase_done(progress, "OVS devices", n, "removed");
+    }
 
     if (host_sock) {
         error = remove_host_links(host_sock, lab, &links);
@@ -215,6 +411,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
 
     *found = *found || !sset_is_empty(&links) || !sset_is_empty(&netns);
     rtnl_sock_close(host_sock);
+    sset_destroy(&ovs_devices);
     sset_destroy(&links);
     sset_destroy(&netns);
     return error_list_finish(&errors);
@@ -260,7 +457,7 @@ lab_down(const char *lab, const struct lab_options *options)
     if (recorded && !record.state.private_ovs) {
         remote = record.state.ovsdb;
     }
-    error = lab_connect_ovs(remote, false, &db, &private);
+    error = lab_connect_ovs_lab(remote, lab, &db, &private);
     if (error) {
         if (recorded) {
             lab_record_destroy(&record);
@@ -273,7 +470,6 @@ lab_down(const char *lab, const struct lab_options *options)
 
     error = lab_teardown(lab, recorded ? record.plan : NULL, db, &progress,
                          &found);
-    switchdb_close(db);
     if (!error) {
         err = state_remove(lab);
         if (err) {
@@ -281,7 +477,9 @@ lab_down(const char *lab, const struct lab_options *options)
                               STATE_LABS_DIR, lab, ovs_strerror(err));
         }
     }
-    lab_release_private_ovs(private, &progress);
+    /* Stops the private OVS, in the background, if this was its last lab. */
+    lab_release_private_ovs_db(private, db, &progress);
+    switchdb_close(db);
 
     if (!error) {
         if (recorded || found) {

@@ -160,6 +160,13 @@ t_ovs_rows() {
     done
 }
 
+# The host devices ovs-vswitchd made for lab $1's switches (their
+# internal ports: each bridge's own, gateways on VLANs), from its rows.
+t_switch_devices() {
+    ovs-vsctl --db="$PRIVATE_DB" --timeout=5 --bare --columns=name \
+        find interface "external_ids:ovs-lab.lab=$1" type=internal
+}
+
 # Everything of lab $1 left on the system, one object per line.
 t_leftovers() {
     local lab=$1

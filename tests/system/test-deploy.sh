@@ -95,9 +95,21 @@ t_match "the VLAN 10 gateway is an internal port with tag 10" '^internal$' \
 t_match "the host has the gateway address on it" '10\.9\.0\.254/24' ip -4 addr show dev "$gw_port"
 t_ok "the host reaches VLAN 10 through its gateway" ping -c1 -W2 10.9.0.1
 t_fails "the host does not reach VLAN 20 (same subnet, other VLAN)" ping -c2 -W1 10.9.0.3
+switch_devs=$(t_switch_devices "$lab")
+t_match "the switch has its own device and the gateway's" '^2$' \
+    bash -c "echo '$switch_devs' | grep -c ."
 pids=$(t_lab_pids "$lab")
 t_ok "two-VLAN lab goes down" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab" $pids
+for dev in $switch_devs; do
+    t_fails "the switch's device $dev is gone when down returns" ip link show dev "$dev"
+done
+# Its bridge and ports get the same names again.
+t_ok "the same lab comes up again right away" "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+t_ok "...and works: same VLAN, a1 pings a2" ip netns exec "$lab-a1" ping -c1 -W2 10.9.0.2
+t_ok "...the host reaches VLAN 10 through its gateway" ping -c1 -W2 10.9.0.1
+t_ok "...and goes down again" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
 
 # --- seed 003: the same port in three nodes, from outside -------------------
 lab=$(t_lab_name)

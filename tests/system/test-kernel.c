@@ -36,6 +36,7 @@
 #include "ethtool.h"
 #include "netlink-addr.h"
 #include "netlink-link.h"
+#include "netlink-neigh.h"
 #include "netlink-route.h"
 #include "netlink-rtnl.h"
 #include "netns.h"
@@ -817,6 +818,45 @@ test_batch_errors(void)
     free(cmd);
 }
 
+/* What teardown does before deleting a namespace: the entry an unanswered
+ * ping leaves (a packet queued on it) would delay the namespace's
+ * destruction by seconds. */
+static void
+test_neigh_flush(void)
+{
+    struct rtnl_sock *sock;
+    size_t n_flushed = 0;
+    char *cmd, *out;
+    int fd, status;
+
+    /* B knows A (from the pings), waits in vain for 10.250.0.99, and has a
+     * permanent entry, which stays. */
+    out = test_shell(&status, "ip netns exec %s ping -c 1 -W 3 10.250.0.1 && "
+                     "! ip netns exec %s ping -c 1 -W 1 10.250.0.99 && "
+                     "ip -n %s neigh add 10.250.0.98 lladdr 02:00:00:00:00:98 "
+                     "dev eth0 nud permanent", ns_b, ns_b, ns_b);
+    CU_ASSERT_EQUAL(status, 0);
+    free(out);
+    cmd = xasprintf("ip -n %s neigh show", ns_b);
+    assert_output(cmd, "10.250.0.1 ", true);
+    assert_output(cmd, "10.250.0.99 ", true);
+
+    open_ns(ns_b, &fd);
+    CU_ASSERT_EQUAL_FATAL(rtnl_sock_open(fd, &sock), 0);
+    CU_ASSERT_EQUAL(rtnl_neigh_flush(sock, &n_flushed), 0);
+    CU_ASSERT(n_flushed >= 2);
+    assert_output(cmd, "10.250.0.1 ", false);
+    assert_output(cmd, "10.250.0.99 ", false);
+    assert_output(cmd, "10.250.0.98 ", true);
+
+    /* Nothing left to flush is no error. */
+    CU_ASSERT_EQUAL(rtnl_neigh_flush(sock, &n_flushed), 0);
+    CU_ASSERT_EQUAL(n_flushed, 0);
+    rtnl_sock_close(sock);
+    close(fd);
+    free(cmd);
+}
+
 static void
 test_link_list(void)
 {
@@ -1076,6 +1116,7 @@ main(int argc, char *argv[])
         { "spawn: /sys, /etc/netns, errors", test_spawn_environment },
         { "exec in a namespace", test_exec },
         { "batch errors map to requests", test_batch_errors },
+        { "neighbour flush", test_neigh_flush },
         { "link list", test_link_list },
         { "kill all processes in a namespace", test_kill_all },
         { "delete", test_delete },

@@ -12,12 +12,14 @@
 #include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <CUnit/Basic.h>
 
 #include "netlink-addr.h"
 #include "netlink-link.h"
+#include "netlink-neigh.h"
 #include "netlink-route.h"
 #include "netlink-rtnl.h"
 #include "packets.h"
@@ -309,6 +311,45 @@ test_link_del(void)
 }
 
 static void
+test_neigh_del(void)
+{
+    const struct nlattr *tb[TB_SIZE];
+    struct rtnl_batch *b = rtnl_batch_create();
+    struct in6_addr ip6 = test_ip6("2001:db8::1");
+    ovs_be32 ip = htonl(0x0a010203);
+    const struct ndmsg *ndm;
+    const struct nlmsghdr *nlh;
+
+    CU_ASSERT_EQUAL(rtnl_neigh_del(b, AF_INET, 2, &ip, sizeof ip), 0);
+    nlh = rtnl_batch_msg(b, 0);
+    assert_header(nlh, RTM_DELNEIGH, 0);
+    ndm = mnl_nlmsg_get_payload(nlh);
+    CU_ASSERT_EQUAL(ndm->ndm_family, AF_INET);
+    CU_ASSERT_EQUAL(ndm->ndm_ifindex, 2);
+    parse_attrs(nlh, sizeof *ndm, tb);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(tb[NDA_DST]);
+    CU_ASSERT_EQUAL(mnl_attr_get_payload_len(tb[NDA_DST]), 4);
+    CU_ASSERT(!memcmp(mnl_attr_get_payload(tb[NDA_DST]), &ip, 4));
+    CU_ASSERT_STRING_EQUAL(rtnl_batch_desc(b, 0),
+                           "delete neighbour 10.1.2.3 on ifindex 2");
+
+    CU_ASSERT_EQUAL(rtnl_neigh_del(b, AF_INET6, 3, &ip6, sizeof ip6), 0);
+    nlh = rtnl_batch_msg(b, 1);
+    ndm = mnl_nlmsg_get_payload(nlh);
+    CU_ASSERT_EQUAL(ndm->ndm_family, AF_INET6);
+    parse_attrs(nlh, sizeof *ndm, tb);
+    CU_ASSERT_EQUAL(mnl_attr_get_payload_len(tb[NDA_DST]), 16);
+
+    /* An address of the wrong size for its family, or no device. */
+    rtnl_batch_clear(b);
+    CU_ASSERT_EQUAL(rtnl_neigh_del(b, AF_INET6, 3, &ip, sizeof ip), EINVAL);
+    rtnl_batch_clear(b);
+    CU_ASSERT_EQUAL(rtnl_neigh_del(b, AF_INET, 0, &ip, sizeof ip), EINVAL);
+    CU_ASSERT_EQUAL(rtnl_batch_count(b), 0);
+    rtnl_batch_destroy(b);
+}
+
+static void
 test_addr_ipv4(void)
 {
     const struct nlattr *tb[TB_SIZE];
@@ -558,6 +599,7 @@ main(void)
         { "veth invalid arguments", test_veth_invalid },
         { "link set up/down", test_link_set_up },
         { "link delete", test_link_del },
+        { "neighbour delete", test_neigh_del },
         { "IPv4 address", test_addr_ipv4 },
         { "IPv6 address", test_addr_ipv6 },
         { "IPv4 routes", test_route_ipv4 },
