@@ -663,38 +663,35 @@ wait_daemon_gone(const struct instance *inst, const struct daemon *d,
                      d->program, (long int) pid);
 }
 
-/* The daemons of an instance that is being stopped. */
-struct stopping {
-    pid_t vswitchd;             /* 0 if it did not run. */
-    pid_t server;               /* 0 if it did not run. */
-};
-
-/* Asks both daemons to exit.  --cleanup: ovs-vswitchd deletes its
- * datapaths, so that the tap devices of the bridges' internal ports (the
- * userspace datapath creates them persistent) go away.  ovsdb-server may
- * exit first: ovs-vswitchd tears its bridges down without it. */
-static void
-request_stop(const struct instance *inst, struct stopping *stopping)
-{
-    static const char *const cleanup[] = { "--cleanup", NULL };
-    static const char *const none[] = { NULL };
-
-    stopping->vswitchd = request_exit(inst, &inst->vswitchd, cleanup);
-    stopping->server = request_exit(inst, &inst->server, none);
-}
-
-/* Waits for the daemons in 'stopping' to be gone, then deletes the
- * instance's directory and lock file.  The caller holds the instance lock.
- * Plain system calls only, but for error messages and the directory
- * listing: also runs in the background stopper. */
+/* Waits for ovs-vswitchd (pid 'vswitchd', 0 if it did not run), asked to
+ * exit, to be gone, then stops ovsdb-server, then deletes the instance's
+ * directory and lock file.  The caller holds the instance lock.  The
+ * database stays up, without the rows that were deleted, until
+ * ovs-vswitchd is gone: whoever looks at it meanwhile sees it answer.
+ *
+ * 'in_stopper': runs in the background stopper (see
+ * stop_locked_in_background()), which makes plain system calls only (but
+ * for error messages and the directory listing), so ovsdb-server gets
+ * SIGTERM, which it handles like "exit". */
 static char *
-finish_stop(const struct instance *inst, const struct stopping *stopping)
+finish_stop(const struct instance *inst, pid_t vswitchd, bool in_stopper)
 {
+    static const char *const none[] = { NULL };
     char *error;
 
-    error = wait_daemon_gone(inst, &inst->vswitchd, stopping->vswitchd);
+    error = wait_daemon_gone(inst, &inst->vswitchd, vswitchd);
     if (!error) {
-        error = wait_daemon_gone(inst, &inst->server, stopping->server);
+        pid_t server;
+
+        if (in_stopper) {
+            server = pidfile_owner(inst->server.pidfile);
+            if (server) {
+                kill(server, SIGTERM);
+            }
+        } else {
+            server = request_exit(inst, &inst->server, none);
+        }
+        error = wait_daemon_gone(inst, &inst->server, server);
     }
     if (!error) {
         error = remove_instance_dir(inst);
@@ -705,42 +702,52 @@ finish_stop(const struct instance *inst, const struct stopping *stopping)
     return error;
 }
 
+/* Asks ovs-vswitchd to exit with --cleanup: it deletes its datapaths, so
+ * that the tap devices of the bridges' internal ports (the userspace
+ * datapath creates them persistent) go away.  Returns its pid, or 0 if it
+ * does not run. */
+static pid_t
+request_vswitchd_exit(const struct instance *inst)
+{
+    static const char *const cleanup[] = { "--cleanup", NULL };
+
+    return request_exit(inst, &inst->vswitchd, cleanup);
+}
+
 /* Stops both daemons and deletes the instance's directory and lock file.
  * The caller holds the instance lock. */
 static char *
 stop_locked(const struct instance *inst)
 {
-    struct stopping stopping;
-
-    request_stop(inst, &stopping);
-    return finish_stop(inst, &stopping);
+    return finish_stop(inst, request_vswitchd_exit(inst), false);
 }
 
-/* Like stop_locked(), but returns once both daemons have been asked to
- * exit: a detached process (a grandchild, so that nobody has to reap it)
- * inherits the instance lock 'lock_fd', waits for the daemons to be gone,
- * deletes the directory and exits.  Whoever wants the instance meanwhile
- * waits for the lock and then starts a new one.  ovs-vswitchd takes its
- * time to exit after a big lab (1.5-2 s at 1000 ports on 2 cores, for
- * bridge teardown nobody needs to wait for).
+/* Like stop_locked(), but returns once ovs-vswitchd has been asked to
+ * exit.  A detached process (a grandchild, so that init reaps it) inherits
+ * the instance lock 'lock_fd' and does the rest: waits for ovs-vswitchd to
+ * be gone, stops ovsdb-server, deletes the directory and exits.  Whoever
+ * wants the instance meanwhile waits for the lock, then starts a new one.
+ * After a lab of 1000 ports, ovs-vswitchd takes 1.5-2 s to exit (on 2
+ * CPUs), tearing down a bridge nobody needs to wait for.
  *
- * Call it only from a process with one thread: the stopper is a fork()
- * without exec.  It keeps nothing of the caller open but the lock (a
- * descriptor of a network namespace would keep the namespace alive), and
- * reports failures to syslog. */
+ * The stopper is a fork() without exec: call this only when no other
+ * thread runs (OVS forbids forking once a process has had threads, because
+ * the child might need a lock another thread held; threads that have been
+ * joined hold none).  It keeps nothing of the caller open but the lock (a
+ * descriptor of a network namespace would keep the namespace alive), uses
+ * nothing but system calls until it reports a failure to syslog, and takes
+ * no signal from the caller's terminal. */
 static char *
 stop_locked_in_background(const struct instance *inst, int lock_fd)
 {
-    struct stopping stopping;
+    pid_t vswitchd = request_vswitchd_exit(inst);
     pid_t pid;
-
-    request_stop(inst, &stopping);
 
     pid = fork();
     if (pid < 0) {
         VLOG_WARN("fork failed (%s), stopping the private Open vSwitch "
                   "in the foreground", ovs_strerror(errno));
-        return finish_stop(inst, &stopping);
+        return finish_stop(inst, vswitchd, false);
     } else if (!pid) {
         /* The child: a grandchild does the work, so that the caller
          * does not have to reap it and init does. */
@@ -767,7 +774,7 @@ stop_locked_in_background(const struct instance *inst, int lock_fd)
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
 
-        error = finish_stop(inst, &stopping);
+        error = finish_stop(inst, vswitchd, true);
         if (error) {
             VLOG_ERR("stopping the private Open vSwitch: %s", error);
         }

@@ -18,6 +18,8 @@
 #include "nat.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
 #include "owner.h"
 #include "plan.h"
 #include "private-ovs.h"
@@ -120,6 +122,84 @@ delete_netns(const char *name, struct ds *errors)
         ds_put_format(errors, "cannot remove %s/%s: %s\n",
                       NETNS_ETC_DIR, name, ovs_strerror(err));
     }
+}
+
+/* Deleting a namespace costs the kernel an expedited RCU grace period
+ * (umount2() waits for one, about 0.5 ms on a 2-CPU VM, most of the time
+ * "down" spends per namespace), and umounts that wait at the same time
+ * share one: 8 threads delete 1000 namespaces in 0.25 s instead of
+ * 0.5-0.7 s.  (The kernel's own destruction of the namespaces then has
+ * less to overlap with, which takes back a third of the gain.) */
+#define TEARDOWN_NETNS_THREADS 8
+
+/* The namespaces that delete_netns_set() deletes, shared by its threads. */
+struct netns_deletion {
+    const char **names;
+    size_t n;
+    atomic_size_t next;         /* Index of the next one to delete. */
+};
+
+/* One thread of delete_netns_set(). */
+struct netns_deleter {
+    struct netns_deletion *deletion;
+    struct ds errors;           /* Its problems, one per line. */
+    pthread_t thread;
+};
+
+static void *
+netns_deleter_main(void *deleter_)
+{
+    struct netns_deleter *deleter = deleter_;
+    struct netns_deletion *deletion = deleter->deletion;
+
+    for (;;) {
+        size_t i;
+
+        atomic_add(&deletion->next, 1, &i);
+        if (i >= deletion->n) {
+            return NULL;
+        }
+        delete_netns(deletion->names[i], &deleter->errors);
+    }
+}
+
+/* Deletes the namespaces in 'names' with delete_netns(), several at a
+ * time if there are many. */
+static void
+delete_netns_set(const struct sset *names, struct ds *errors)
+{
+    struct netns_deletion deletion = {
+        .names = sset_array(names),
+        .n = sset_count(names),
+    };
+    size_t n_threads = MIN(TEARDOWN_NETNS_THREADS, deletion.n / 8);
+    struct netns_deleter *deleters;
+
+    atomic_init(&deletion.next, 0);
+    deleters = xcalloc(MAX(n_threads, 1), sizeof *deleters);
+    for (size_t i = 0; i < MAX(n_threads, 1); i++) {
+        deleters[i].deletion = &deletion;
+        ds_init(&deleters[i].errors);
+    }
+    if (n_threads > 1) {
+        for (size_t i = 0; i < n_threads; i++) {
+            deleters[i].thread = ovs_thread_create("netns_delete",
+                                                   netns_deleter_main,
+                                                   &deleters[i]);
+        }
+        for (size_t i = 0; i < n_threads; i++) {
+            xpthread_join(deleters[i].thread, NULL);
+        }
+    } else {
+        /* A small lab is not worth a thread. */
+        netns_deleter_main(&deleters[0]);
+    }
+    for (size_t i = 0; i < MAX(n_threads, 1); i++) {
+        ds_put_cstr(errors, ds_cstr(&deleters[i].errors));
+        ds_destroy(&deleters[i].errors);
+    }
+    free(deleters);
+    free(deletion.names);
 }
 
 /* How long ovs-vswitchd gets to remove the devices of a lab's switches that
@@ -328,7 +408,6 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     struct sset links = SSET_INITIALIZER(&links);
     struct ds errors = DS_EMPTY_INITIALIZER;
     struct rtnl_sock *host_sock = NULL;
-    const char *name;
     char *error;
     int err;
 
@@ -388,13 +467,8 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
                       ovs_strerror(err));
     }
 
-    SSET_FOR_EACH (name, &netns) {
-        delete_netns(name, &errors);
-    }
-    progress_phase_done(progress, "namespaces", sset_count(&netns),
-                        "removed");
-
-    /* While the kernel destroys the namespaces. */
+    /* Before the namespaces: the kernel destroys those holding the RTNL
+     * lock, which deleting a device needs too. */
     if (host_sock && !sset_is_empty(&ovs_devices)) {
         size_t n;
 
@@ -402,6 +476,10 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         error_list_add(&errors, error);
         progress_phase_done(progress, "OVS devices", n, "removed");
     }
+
+    delete_netns_set(&netns, &errors);
+    progress_phase_done(progress, "namespaces", sset_count(&netns),
+                        "removed");
 
     if (host_sock) {
         error = remove_host_links(host_sock, lab, &links);
