@@ -211,10 +211,18 @@ class OvsLabLab(NamespaceLab):
     def _rows(self, table):
         if not self.ovs and not os.path.exists(PRIVATE_OVS_DIR + '/db.sock'):
             return []
-        out = run(['ovs-vsctl', '--db=' + self._db(), '--timeout=10',
-                   '--bare', '--columns=name', 'find', table,
-                   'external_ids:ovs-lab.lab=' + self.name]).stdout
-        return out.split()
+        proc = run(['ovs-vsctl', '--db=' + self._db(), '--timeout=10',
+                    '--bare', '--columns=name', 'find', table,
+                    'external_ids:ovs-lab.lab=' + self.name], check=False)
+        if proc.returncode:
+            # The private OVS stops in the background after the last lab's
+            # down: gone since the look above, it holds no rows.
+            if (not self.ovs
+                    and not os.path.exists(PRIVATE_OVS_DIR + '/db.sock')):
+                return []
+            raise BenchError('ovs-vsctl find %s: %s'
+                             % (table, proc.stderr.strip()[-800:]))
+        return proc.stdout.split()
 
     def leftovers(self):
         prefix = self.name + '-'
