@@ -1197,10 +1197,12 @@ lab_deploy(const char *path, const struct lab_options *options,
             state_remove(plan->lab);
         }
     } else {
-        progress_total(&d.progress, "lab %s is up: %"PRIuSIZE" nodes, "
-                       "%"PRIuSIZE" links, %"PRIuSIZE" switches",
-                       plan->lab, plan->n_netns, plan->n_veths,
-                       plan->n_bridges);
+        progress_total(&d.progress, "lab %s is up: %"PRIuSIZE" node%s, "
+                       "%"PRIuSIZE" link%s, %"PRIuSIZE" switch%s",
+                       plan->lab, plan->n_netns,
+                       plan->n_netns == 1 ? "" : "s", plan->n_veths,
+                       plan->n_veths == 1 ? "" : "s", plan->n_bridges,
+                       plan->n_bridges == 1 ? "" : "es");
     }
     switchdb_close(d.db);
     if (d.private) {
