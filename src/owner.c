@@ -113,33 +113,25 @@ owner_dump_links(struct rtnl_sock *sock, struct owner_dump *aux)
 }
 
 bool
-owner_sock_netns_is_lab(struct rtnl_sock *sock, const char *lab)
+owner_netns_is_lab(const char *netns, const char *lab)
 {
     struct sset names = SSET_INITIALIZER(&names);
     char *mark = owner_netns_mark(lab);
     struct owner_dump aux = { mark, true, &names };
-    bool owned;
-
-    owned = !owner_dump_links(sock, &aux) && sset_contains(&names, "lo");
-    sset_destroy(&names);
-    free(mark);
-    return owned;
-}
-
-bool
-owner_netns_is_lab(const char *netns, const char *lab)
-{
     struct rtnl_sock *sock;
     bool owned = false;
     int fd;
 
     if (!netns_open(netns, &fd)) {
         if (!rtnl_sock_open(fd, &sock)) {
-            owned = owner_sock_netns_is_lab(sock, lab);
+            owned = !owner_dump_links(sock, &aux)
+                    && sset_contains(&names, "lo");
             rtnl_sock_close(sock);
         }
         close(fd);
     }
+    sset_destroy(&names);
+    free(mark);
     return owned;
 }
 

@@ -34,9 +34,6 @@ int owner_mark_link(struct rtnl_batch *, int ifindex, const char *name,
  * 'lab''s mark. */
 bool owner_netns_is_lab(const char *netns, const char *lab);
 
-/* The same for the namespace of 'sock'. */
-bool owner_sock_netns_is_lab(struct rtnl_sock *sock, const char *lab);
-
 /* Stores in 'names' (cleared first) the interfaces in the namespace of
  * 'sock' whose alias marks them as lab 'lab''s.  Returns 0 or a positive
  * errno. */
