@@ -2,7 +2,22 @@
  * DHCP clients: a real client (busybox udhcpc, or ISC dhclient) for every
  * node interface with "dhcp: true", run once in the node's namespace.
  *
- * All clients of a lab run in parallel, each bounded by the same timeout.
+ * Each client is bounded by the same timeout, counted from its own start.
+ *
+ * Pacing.  The clients are started in scenario order, but at most 8 of
+ * those on a segment that a server of the lab serves are in their first
+ * 2 seconds at once; the next one starts when one of them ends (leased)
+ * or has asked for 2 seconds (a healthy exchange takes milliseconds; a
+ * client still asking then, e.g. with the pool exhausted, must not hold
+ * up the others).  Clients on segments without a server do not count.
+ * Started all at once, clients flood the segment with broadcasts (each
+ * copied to every port of the switch, in the userspace datapath by one
+ * thread of ovs-vswitchd), the server's answers come later than the
+ * clients wait, every client asks again each second, and most get
+ * nothing.  Pacing also keeps the cores (each client costs 3 process
+ * creations: the client, and its script at start and once leased) from
+ * being shared by more clients than they can serve.
+ *
  * A client does not configure anything itself: its script (written by
  * ovs-lab into the state directory) only records the lease it obtained
  * into a file, and ovs-lab then applies the lease over rtnetlink: the
@@ -11,10 +26,10 @@
  * scenario's, or one from an earlier interface's lease).  The address is
  * added with an infinite valid lifetime, and no client stays running
  * (udhcpc quits once leased, dhclient is killed with SIGKILL once leased,
- * so neither releases the lease): nothing renews the lease behind the
- * lab's back and nothing removes the address when the lease time runs
- * out.  A lab is short-lived; its leases are as permanent as its static
- * addresses.
+ * so neither releases the lease; a client that gets none asks until it is
+ * killed at the timeout): nothing renews the lease behind the lab's back
+ * and nothing removes the address when the lease time runs out.  A lab
+ * is short-lived; its leases are as permanent as its static addresses.
  *
  * The clients are started in the node's network namespace only (not with
  * netns_spawn(), whose private mount namespace per process costs too much
@@ -50,11 +65,10 @@ struct scenario;
 char *dhcp_client_preflight(const struct scenario *) OVS_WARN_UNUSED_RESULT;
 
 /* Runs a DHCP client on every interface of 'scenario' with "dhcp: true",
- * all at once, in the namespaces of 'plan' (which must exist, with the
- * interfaces up), with files in 'state_dir'.  Each client gets
- * 'timeout_ms' (positive) milliseconds to obtain a lease; then it is
- * killed.  Then
- * applies the leases obtained (see above).
+ * paced (see above), in the namespaces of 'plan' (which must exist, with
+ * the interfaces up), with files in 'state_dir'.  Each client gets
+ * 'timeout_ms' (positive) milliseconds from its start to obtain a lease;
+ * then it is killed.  Then applies the leases obtained (see above).
  *
  * Running the clients again is possible: an address or default route that
  * is already there is not an error.

@@ -585,9 +585,9 @@ start_dhcp_servers(struct deploy *d, size_t *n)
     return error;
 }
 
-/* Runs every DHCP client of the lab in parallel and records their leases
- * (an interface that gets none is not an error here: checks decide
- * whether that was expected). */
+/* Runs every DHCP client of the lab and records their leases (an
+ * interface that gets none is not an error here: checks decide whether
+ * that was expected). */
 static char *
 run_dhcp_clients(struct deploy *d, size_t *n)
 {
@@ -599,6 +599,9 @@ run_dhcp_clients(struct deploy *d, size_t *n)
     if (!scenario_has_dhcp_clients(d->scenario)) {
         return NULL;
     }
+    /* A descriptor (pidfd) for each running client, on top of the
+     * namespaces' two. */
+    raise_fd_limit(3 * d->plan->n_netns);
     dir = state_dir(d->plan->lab);
     error = dhcp_clients_run(d->scenario, d->plan, dir,
                              d->scenario->settings.timeout * 1000,
