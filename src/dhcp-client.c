@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dhcp-server.h"
 #include "dhcp-util.h"
 #include "error-list.h"
 #include "file-util.h"
@@ -24,6 +25,7 @@
 #include "netlink-rtnl.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "packets.h"
 #include "plan.h"
 #include "process.h"
@@ -906,3 +908,135 @@ out:
     return error;
 }
 
+/* ---- Leases that should have been obtained. ---- */
+
+/* Details for at most this many clients without a lease; the others are
+ * only named. */
+#define MAX_DETAILED 10
+
+bool
+dhcp_client_expects_lease(const struct scenario *s,
+                          const struct scenario_iface *iface)
+{
+    if (!iface->dhcp || !iface->segment || !iface->segment->dhcp) {
+        return false;
+    }
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct scenario_check *check = &s->checks[i];
+
+        if (check->kind == SCENARIO_CHECK_DHCP && !check->expect_ok
+            && check->dhcp.iface == iface) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What the dnsmasq serving 'iface''s segment logged about 'iface''s MAC,
+ * for a message (malloc'd).  'logs' caches each server's log by node
+ * name (an shash of shashes, see dhcp_server_client_log()). */
+static char *
+server_view(const struct plan *plan, struct dhcp_servers *servers,
+            const struct scenario_iface *iface, struct shash *logs)
+{
+    const struct scenario_node *node = iface->segment->dhcp->iface->node;
+    const struct dhcp_server_client_log *log;
+    struct shash *clients = shash_find_data(logs, node->name);
+    struct eth_addr mac = plan_iface_mac(plan, iface);
+    char *key;
+
+    if (!clients) {
+        clients = xmalloc(sizeof *clients);
+        shash_init(clients);
+        for (size_t i = 0; i < servers->n; i++) {
+            if (servers->servers[i].node == node) {
+                dhcp_server_client_log(&servers->servers[i], clients);
+            }
+        }
+        shash_add(logs, node->name, clients);
+    }
+    key = xasprintf(ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+    log = shash_find_data(clients, key);
+    free(key);
+    if (!log) {
+        return xasprintf("dnsmasq in %s logged nothing about its MAC "
+                         ETH_ADDR_FMT, node->name, ETH_ADDR_ARGS(mac));
+    }
+    return xasprintf("dnsmasq in %s logged %"PRIuSIZE" DHCP message%s "
+                     "about its MAC, the last: %s", node->name,
+                     log->n_messages, log->n_messages == 1 ? "" : "s",
+                     log->last);
+}
+
+char *
+dhcp_clients_check_leases(const struct scenario *s, const struct plan *plan,
+                          const char *dir, const struct lease_table *leases)
+{
+    struct ds missing = DS_EMPTY_INITIALIZER;
+    struct ds names = DS_EMPTY_INITIALIZER;
+    struct shash logs = SHASH_INITIALIZER(&logs);
+    struct dhcp_servers *servers = NULL;
+    struct shash_node *node;
+    size_t n_expected = 0;
+    size_t n_missing = 0;
+    char *message = NULL;
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            const struct scenario_iface *iface = &s->nodes[i].ifaces[j];
+            const struct lease *lease;
+
+            if (!dhcp_client_expects_lease(s, iface)) {
+                continue;
+            }
+            n_expected++;
+            lease = lease_table_find(leases, iface);
+            if (lease && lease->obtained) {
+                continue;
+            }
+            if (++n_missing <= MAX_DETAILED) {
+                char *view;
+
+                if (!servers) {
+                    servers = dhcp_servers_find(s, plan, dir);
+                }
+                view = server_view(plan, servers, iface, &logs);
+                ds_put_format(&missing, "  %s.%s: %s;\n      %s\n",
+                              iface->node->name, iface->name,
+                              (!lease ? "its DHCP client did not run"
+                               : lease->error ? lease->error : "no lease"),
+                              view);
+                free(view);
+            } else {
+                ds_put_format(&names, "%s%s.%s", names.length ? ", " : "",
+                              iface->node->name, iface->name);
+            }
+        }
+    }
+
+    if (n_missing) {
+        struct ds msg = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&msg, "%"PRIuSIZE" of %"PRIuSIZE" DHCP clients that "
+                      "should get a lease got none:\n",
+                      n_missing, n_expected);
+        ds_put_cstr(&msg, ds_cstr(&missing));
+        if (names.length) {
+            ds_put_format(&msg, "  and %"PRIuSIZE" more: %s\n",
+                          n_missing - MAX_DETAILED, ds_cstr(&names));
+        }
+        ds_put_cstr(&msg, "(a dhcp check with \"expect: fail\" marks an "
+                    "interface that is not to get a lease)");
+        message = ds_steal_cstr(&msg);
+    }
+
+    SHASH_FOR_EACH (node, &logs) {
+        dhcp_server_client_logs_destroy(node->data);
+        free(node->data);
+    }
+    shash_destroy(&logs);
+    dhcp_servers_destroy(servers);
+    ds_destroy(&missing);
+    ds_destroy(&names);
+    return message;
+}

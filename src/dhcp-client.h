@@ -52,12 +52,14 @@
 #ifndef DHCP_CLIENT_H
 #define DHCP_CLIENT_H 1
 
+#include <stdbool.h>
 #include "openvswitch/compiler.h"
 
 struct lease;
 struct lease_table;
 struct plan;
 struct scenario;
+struct scenario_iface;
 
 /* Checks, before anything is deployed, that the DHCP client the scenario
  * chose (settings: dhcp-client) is installed if any interface uses DHCP.
@@ -76,13 +78,29 @@ char *dhcp_client_preflight(const struct scenario *) OVS_WARN_UNUSED_RESULT;
  * Records the outcome for every DHCP interface in 'leases' (initialized by
  * the caller), replacing earlier ones: a lease (address, server, router,
  * lease time, time it took), or no lease with the reason.  Not getting a
- * lease is not an error here (a check decides whether it should have).
+ * lease is not an error here (see dhcp_clients_check_leases()).
  * Returns NULL, or a malloc'd message for an operational failure (a client
  * could not be started, a lease could not be applied); 'leases' is filled
  * in as far as possible even then.  No client is left running. */
 char *dhcp_clients_run(const struct scenario *, const struct plan *,
                        const char *state_dir, int timeout_ms,
                        struct lease_table *leases) OVS_WARN_UNUSED_RESULT;
+
+/* True if 'iface' (with "dhcp: true") is to get a lease when the lab comes
+ * up: a DHCP server of the lab serves its segment, and no "dhcp" check
+ * expects it to get none ("expect: fail"). */
+bool dhcp_client_expects_lease(const struct scenario *,
+                               const struct scenario_iface *);
+
+/* Returns NULL if every interface of 'scenario' that
+ * dhcp_client_expects_lease() holds an obtained lease in 'leases',
+ * otherwise a malloc'd message that names each one that does not, with
+ * why (the client's reason, and what its segment's dnsmasq logged about
+ * its MAC, read from the servers' logs in 'state_dir'). */
+char *dhcp_clients_check_leases(const struct scenario *, const struct plan *,
+                                const char *state_dir,
+                                const struct lease_table *)
+    OVS_WARN_UNUSED_RESULT;
 
 /* Parses 'text', a lease as a client script records it, into 'lease''s
  * 'addr', 'plen', 'server', 'router' and 'lease_time' (0 if absent).

@@ -585,9 +585,9 @@ start_dhcp_servers(struct deploy *d, size_t *n)
     return error;
 }
 
-/* Runs every DHCP client of the lab and records their leases (an
- * interface that gets none is not an error here: checks decide whether
- * that was expected). */
+/* Runs every DHCP client of the lab and records their leases.  The deploy
+ * fails if an interface that a server of the lab serves got none, unless
+ * a dhcp check expects that (see dhcp_client_expects_lease()). */
 static char *
 run_dhcp_clients(struct deploy *d, size_t *n)
 {
@@ -613,6 +613,10 @@ run_dhcp_clients(struct deploy *d, size_t *n)
         path = xasprintf("%s/%s", dir, LEASE_FILE_NAME);
         error = lease_table_save(&d->leases, path);
         free(path);
+    }
+    if (!error) {
+        error = dhcp_clients_check_leases(d->scenario, d->plan, dir,
+                                          &d->leases);
     }
     free(dir);
     return error;
