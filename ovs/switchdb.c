@@ -918,6 +918,14 @@ check_ports(struct switchdb *db, const struct switchdb_lab *lab)
 char *
 switchdb_apply(struct switchdb *db, const struct switchdb_lab *lab)
 {
+    char *error = switchdb_apply_bridges(db, lab);
+
+    return error ? error : switchdb_apply_ports(db, lab);
+}
+
+char *
+switchdb_apply_bridges(struct switchdb *db, const struct switchdb_lab *lab)
+{
     int64_t next_cfg = 0;
     char *error;
 
@@ -936,6 +944,15 @@ switchdb_apply(struct switchdb *db, const struct switchdb_lab *lab)
     if (!error && next_cfg) {
         error = switchdb_wait_cur_cfg(db, next_cfg);
     }
+    return error;
+}
+
+char *
+switchdb_apply_ports(struct switchdb *db, const struct switchdb_lab *lab)
+{
+    char *error = NULL;
+    char *comment;
+    int64_t next_cfg;
 
     /* Waiting for ovs-vswitchd after each chunk bounds the time each wait
      * may take by the chunk size, whatever the size of the lab. */

@@ -47,10 +47,11 @@ struct sset;
 /* Ports per transaction; switchdb_apply() and switchdb_remove() wait for
  * ovs-vswitchd after each, so that a wait is bounded by the chunk size, not
  * by the size of the lab.  Measured with ovs-vswitchd 3.1, userspace
- * datapath, 2 cores: adding 1000 veth ports takes ~1-1.4 s in one
- * transaction or five; removing 1000 "internal" ports takes ~18 s (the
- * kernel deletes one tap device every ~17 ms), 1000 veth ports ~1 s. */
-#define SWITCHDB_DEFAULT_CHUNK_SIZE 200
+ * datapath, 2 cores, adding 1000 existing veths (no traffic on them), by
+ * ports per transaction: 100: 5.0 s, 200: 2.7 s, 500: 2.2 s, 1000: 1.7 s
+ * (docs/performance.md, 5.1): each reconfiguration costs ovs-vswitchd time
+ * in proportion to the bridge's size, so fewer, bigger ones win. */
+#define SWITCHDB_DEFAULT_CHUNK_SIZE 1000
 
 /* How long any single step (connect, one commit, one wait for ovs-vswitchd)
  * may take before it is reported as failed. */
@@ -127,6 +128,13 @@ char *switchdb_init(struct switchdb *) OVS_WARN_UNUSED_RESULT;
 char *switchdb_sync(struct switchdb *) OVS_WARN_UNUSED_RESULT;
 
 char *switchdb_apply(struct switchdb *, const struct switchdb_lab *)
+    OVS_WARN_UNUSED_RESULT;
+/* switchdb_apply() in two steps, for a caller that overlaps them with other
+ * work: the bridges (after checking all names, bridges and ports), which
+ * need no devices, and then the ports, which need their devices. */
+char *switchdb_apply_bridges(struct switchdb *, const struct switchdb_lab *)
+    OVS_WARN_UNUSED_RESULT;
+char *switchdb_apply_ports(struct switchdb *, const struct switchdb_lab *)
     OVS_WARN_UNUSED_RESULT;
 char *switchdb_remove(struct switchdb *, const char *lab, bool wait)
     OVS_WARN_UNUSED_RESULT;

@@ -1,11 +1,12 @@
 /* "ovs-lab up": deploying a lab from its plan.
  *
  * The phases, in order: namespaces (each marked as the lab's at once),
- * veth pairs (one batched rtnetlink request for all of them), the
- * configuration inside each namespace (one batch per namespace: links up,
- * addresses, routes), OVS bridges and ports (through the IDL, waiting
- * for ovs-vswitchd), host addresses on switch gateways, per-node /etc
- * files, and the commands the scenario starts in nodes.
+ * veth pairs (one rtnetlink batch per namespace, and one in the host), the
+ * configuration inside each namespace (one batch per namespace: addresses,
+ * routes), OVS bridges and ports (through the IDL, in a thread that works
+ * in parallel with the phases before, waiting for ovs-vswitchd), host
+ * addresses on switch gateways, NAT, DHCP, per-node /etc files, and the
+ * commands the scenario starts in nodes.
  *
  * Whatever fails, everything created so far is removed again by the same
  * teardown "down" uses, which only removes what carries the lab's marks. */
@@ -38,10 +39,14 @@
 #include "netlink-rtnl.h"
 #include "nat.h"
 #include "netns.h"
+#include "latch.h"
 #include "openvswitch/dynamic-string.h"
+#include "ovs-atomic.h"
+#include "ovs-thread.h"
 #include "owner.h"
 #include "packets.h"
 #include "plan.h"
+#include "openvswitch/poll-loop.h"
 #include "private-ovs.h"
 #include "progress.h"
 #include "scenario.h"
@@ -65,11 +70,16 @@ struct deploy {
     struct rtnl_sock **socks;   /* One per plan->netns, NULL if not open. */
     struct rtnl_sock *host_sock;
 
+    /* The OVS side runs in a thread of its own (see "Switches" below).
+     * 'db' and 'private' are the worker's until it has been joined. */
     struct switchdb *db;
     struct private_ovs *private;
+    struct switch_worker *switches;
 
     struct lease_table leases;  /* Leases the lab's DHCP clients got. */
 };
+
+static void release_switch_ports(struct deploy *, bool abort);
 
 /* The node end a veth request creates gets a fixed index in its (new,
  * empty) namespace: lo is 1, the node's J-th interface 2 + J.  Requests
@@ -240,11 +250,32 @@ fill_node_end(struct rtnl_link_end *end, const struct scenario_iface *iface,
     end->mtu = mtu;
 }
 
+/* Brings up node interface 'iface', whose index is 'ifindex'.
+ *
+ * An interface without planned IPv6 addresses gets no link-local one
+ * either: its autoconfiguration chatter (DAD, router solicitations, MLD
+ * reports), flooded by the switch to every port of the segment, swamps a
+ * large lab's switch. */
+static void
+bring_up_iface(struct rtnl_batch *batch, int ifindex,
+               const struct scenario_iface *iface)
+{
+    if (!iface_has_ipv6(iface)) {
+        rtnl_link_set_ipv6_link_local(batch, ifindex, iface->name, false);
+    }
+    rtnl_link_set_up(batch, ifindex, iface->name, true);
+}
+
 /* Creates the veth pairs: from a socket in each node's namespace, one
  * batch per node, the node end in the node and the peer in the host or in
- * the other node.  Then, in one batch in the host, the host ends are
- * marked as the lab's and brought up (a peer cannot be brought up as it
- * is created). */
+ * the other node; the node end is brought up in the same batch.  Then, in
+ * one batch in the host, the host ends are marked as the lab's and brought
+ * up (a peer cannot be brought up as it is created).
+ *
+ * So every change of a host end (its creation, and its carrier coming on
+ * when both ends are up) happens here, before the ports are added to OVS:
+ * ovs-vswitchd reconfigures all bridges on any link change in the host's
+ * namespace, which costs a lot with a large bridge. */
 static char *
 create_veths(struct deploy *d, size_t *n)
 {
@@ -287,6 +318,9 @@ create_veths(struct deploy *d, size_t *n)
                                 pv->a->name,
                                 pv->b ? pv->b->node->name : "host ",
                                 pv->b ? "." : "", pv->b_name);
+            if (veth.end.ifindex) {
+                bring_up_iface(batch, veth.end.ifindex, pv->a);
+            }
         }
         error = (rtnl_batch_count(batch)
                  ? rtnl_sock_run(d->socks[i], batch) : NULL);
@@ -315,6 +349,8 @@ create_veths(struct deploy *d, size_t *n)
         error_list_add(&errors, error);
     }
     rtnl_batch_destroy(batch);
+    /* The host ends exist: OVS may take them as ports now. */
+    release_switch_ports(d, errors.length != 0);
     return error_list_finish(&errors);
 }
 
@@ -366,7 +402,8 @@ host_ipv4_forwarding(void)
     return forwarding;
 }
 
-/* Inside each namespace: interfaces up, addresses, routes (one batch),
+/* Inside each namespace: interfaces not brought up by create_veths() up,
+ * addresses, routes (one batch),
  * TX checksum offload off where a port of OVS's userspace datapath is on
  * the other end, and forwarding for routers. */
 static char *
@@ -398,15 +435,9 @@ configure_namespaces(struct deploy *d, size_t *n)
             const struct scenario_iface *iface = &node->ifaces[j];
             int ifindex = iface_ifindex(iface, &ifindexes);
 
-            /* An interface without planned IPv6 addresses gets no
-             * link-local one either: its autoconfiguration chatter (DAD,
-             * router solicitations, MLD reports), flooded by the switch to
-             * every port of the segment, swamps a large lab's switch. */
-            if (!iface_has_ipv6(iface)) {
-                rtnl_link_set_ipv6_link_local(batch, ifindex, iface->name,
-                                              false);
+            if (!iface_has_fixed_ifindex(iface)) {
+                bring_up_iface(batch, ifindex, iface);
             }
-            rtnl_link_set_up(batch, ifindex, iface->name, true);
             add_addrs(batch, ifindex, iface->name, iface->addrs,
                       iface->n_addrs);
         }
@@ -494,25 +525,118 @@ build_switchdb_lab(const struct plan *plan, struct switchdb_lab *lab)
     }
 }
 
-static char *
-create_switches(struct deploy *d, size_t *n)
-{
+/* Switches.
+ *
+ * Most of the time "up" of a large lab takes is ovs-vswitchd's: starting
+ * the private OVS (about 0.2 s) and adding the ports (about 1.7 s for
+ * 1000).  ovs-lab is meanwhile idle, so a worker thread does the OVS side
+ * in parallel with the kernel work: it connects to (or starts) the OVS
+ * while the namespaces and veths are created, and adds the bridges and
+ * ports, which need only the host ends of the veths, while the main thread
+ * configures the namespaces.  The "switches" phase then only waits for the
+ * worker to finish.
+ *
+ * The worker uses only its own IDL connection and no other state of the
+ * deploy; the main thread touches 'd->db' and 'd->private' only after
+ * joining it. */
+struct switch_worker {
+    pthread_t thread;
+    struct deploy *d;
     struct switchdb_lab lab;
+    struct latch ports_go;      /* Set when the ports may be added... */
+    atomic_bool abort;          /* ...or when they must not be after all. */
+    bool released;              /* Main thread: 'ports_go' was set. */
+    char *error;                /* The worker's result, after joining. */
+};
+
+static void *
+switch_worker_main(void *w_)
+{
+    struct switch_worker *w = w_;
+    struct deploy *d = w->d;
     char *error;
 
-    *n = d->plan->n_bridges;
-    if (!*n) {
-        return NULL;
-    }
     error = lab_connect_ovs(lab_ovsdb_remote_option(d->options), true,
                             &d->db, &d->private);
-    if (error) {
-        return error;
+    if (!error) {
+        error = switchdb_apply_bridges(d->db, &w->lab);
     }
-    build_switchdb_lab(d->plan, &lab);
-    error = switchdb_apply(d->db, &lab);
-    switchdb_lab_destroy(&lab);
+    while (!error && !latch_is_set(&w->ports_go)) {
+        latch_wait(&w->ports_go);
+        poll_block();
+    }
+
+    bool abort;
+    atomic_read(&w->abort, &abort);
+    if (!error) {
+        error = (abort ? xstrdup("the ports were not added: the deploy "
+                                 "stopped before")
+                 : switchdb_apply_ports(d->db, &w->lab));
+    }
+    w->error = error;
+    return NULL;
+}
+
+/* Starts the worker, if the lab has switches. */
+static char *
+start_switches(struct deploy *d, size_t *n)
+{
+    struct switch_worker *w;
+
+    *n = 0;                     /* No progress line of its own. */
+    if (!d->plan->n_bridges) {
+        return NULL;
+    }
+    w = d->switches = xzalloc(sizeof *w);
+    w->d = d;
+    build_switchdb_lab(d->plan, &w->lab);
+    latch_init(&w->ports_go);
+    atomic_init(&w->abort, false);
+    /* Interrupt signals are blocked (lab_defer_interrupts()), and the new
+     * thread inherits that, so they stay the main thread's business. */
+    w->thread = ovs_thread_create("switches", switch_worker_main, w);
+    return NULL;
+}
+
+/* Lets the worker add the ports, or tells it not to if 'abort'.  Only
+ * the first call counts. */
+static void
+release_switch_ports(struct deploy *d, bool abort)
+{
+    struct switch_worker *w = d->switches;
+
+    if (w && !w->released) {
+        atomic_store(&w->abort, abort);
+        latch_set(&w->ports_go);
+        w->released = true;
+    }
+}
+
+/* Waits for the worker to finish and returns its result. */
+static char *
+join_switch_worker(struct deploy *d)
+{
+    struct switch_worker *w = d->switches;
+    char *error;
+
+    if (!w) {
+        return NULL;
+    }
+    release_switch_ports(d, true);  /* If the veths never got done. */
+    xpthread_join(w->thread, NULL);
+    error = w->error;
+    switchdb_lab_destroy(&w->lab);
+    latch_destroy(&w->ports_go);
+    free(w);
+    d->switches = NULL;
     return error;
+}
+
+static char *
+finish_switches(struct deploy *d, size_t *n)
+{
+    *n = d->plan->n_bridges;
+    return join_switch_worker(d);
 }
 
 /* Host addresses on the switches' internal ports, which ovs-vswitchd has
@@ -902,10 +1026,11 @@ static const struct deploy_phase {
     const char *unit;
     char *(*run)(struct deploy *, size_t *count);
 } deploy_phases[] = {
+    { "switches", "started", start_switches },    /* Prints nothing. */
     { "namespaces", "created", create_namespaces },
     { "veths", "created", create_veths },
     { "addresses", "nodes", configure_namespaces },
-    { "switches", "bridges", create_switches },
+    { "switches", "bridges", finish_switches },
     { "gateways", "ports", configure_gateways },
     { "nat", "rules", apply_nat },
     { "dhcp servers", "ready", start_dhcp_servers },
@@ -917,24 +1042,28 @@ static const struct deploy_phase {
 static char *
 deploy_run(struct deploy *d)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(deploy_phases); i++) {
+    char *error = NULL;
+
+    for (size_t i = 0; i < ARRAY_SIZE(deploy_phases) && !error; i++) {
         const struct deploy_phase *phase = &deploy_phases[i];
         size_t n = 0;
-        char *error;
 
         /* Ctrl-C: stop before the next phase; the caller rolls back. */
         if (lab_interrupted()) {
-            return xstrdup("interrupted");
+            error = xstrdup("interrupted");
+        } else {
+            error = phase->run(d, &n);
         }
-        error = phase->run(d, &n);
-        if (error) {
-            return error;
-        }
-        if (n) {
+        if (!error && n) {
             progress_phase_done(&d->progress, phase->name, n, phase->unit);
         }
     }
-    return NULL;
+    if (error) {
+        /* The first error is the one to report; the switch worker's, if
+         * any, is most likely a consequence of it. */
+        free(join_switch_worker(d));
+    }
+    return error;
 }
 
 static void
@@ -1075,10 +1204,12 @@ lab_deploy(const char *path, const struct lab_options *options,
             state_remove(plan->lab);
         }
     } else {
-        progress_total(&d.progress, "lab %s is up: %"PRIuSIZE" nodes, "
-                       "%"PRIuSIZE" links, %"PRIuSIZE" switches",
-                       plan->lab, plan->n_netns, plan->n_veths,
-                       plan->n_bridges);
+        progress_total(&d.progress, "lab %s is up: %"PRIuSIZE" node%s, "
+                       "%"PRIuSIZE" link%s, %"PRIuSIZE" switch%s",
+                       plan->lab, plan->n_netns,
+                       plan->n_netns == 1 ? "" : "s", plan->n_veths,
+                       plan->n_veths == 1 ? "" : "s", plan->n_bridges,
+                       plan->n_bridges == 1 ? "" : "es");
     }
     switchdb_close(d.db);
     if (d.private) {

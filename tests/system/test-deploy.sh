@@ -56,7 +56,7 @@ nodes:
   a2:
     interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.0.2/24}}
   b1:
-    interfaces: {eth0: {switch: sw, vlan: 20, address: 10.9.0.3/24}}
+    interfaces: {eth0: {switch: sw, vlan: 20, addresses: [10.9.0.3/24, "fd00:9::3/64"]}}
   t1:
     interfaces: {eth0: {switch: sw, trunk: [10, 20]}}
 EOF
@@ -82,6 +82,12 @@ t_match "ovs-vsctl: interfaces got an OpenFlow port" '^[1-9]' \
     ovs-vsctl --db="$PRIVATE_DB" get interface "$(port_of a1)" ofport
 t_match "node-side veth has TX checksum offload off" 'tx-checksumming: off' \
     ip netns exec "$lab-a1" ethtool -k eth0
+t_fails "a node interface without IPv6 addresses has no link-local one" \
+    bash -c "ip -n $lab-a1 -6 addr show dev eth0 | grep -q fe80"
+t_fails "...nor has the host end of its veth" \
+    bash -c "ip -6 addr show dev $(port_of a1) | grep -q fe80"
+t_match "an interface with an IPv6 address has a link-local one too" 'inet6 fe80::' \
+    ip -n "$lab-b1" -6 addr show dev eth0
 t_match "ip netns exec sees the node's /etc/netns files" 'nameserver 10.9.0.53' \
     ip netns exec "$lab-a1" cat /etc/resolv.conf
 t_match "ovs-lab exec sees them too" 'nameserver 10.9.0.53' \
