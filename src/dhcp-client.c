@@ -588,17 +588,17 @@ client_is_starting(const struct client *c, long long int now)
     return c->paced && c->pid && now - c->start < STARTING_MS;
 }
 
-/* Waits (at most until 'wake', a time_msec() value) for one of the first
- * 'n_started' clients to end, then checks on those that may have: ended,
- * timed out, leased (dhclient). */
+/* Waits (at most until 'wake', a time_msec() value) for a running client
+ * to end, then checks on those that may have: ended, timed out, leased
+ * (dhclient). */
 static void
-wait_clients(const struct client_run *run, size_t n_started,
-             long long int wake, struct pollfd *pfds)
+wait_clients(const struct client_run *run, long long int wake,
+             struct pollfd *pfds)
 {
     size_t n_pfds = 0;
     long long int now;
 
-    for (size_t i = 0; i < n_started; i++) {
+    for (size_t i = 0; i < run->n_clients; i++) {
         struct client *c = &run->clients[i];
 
         if (!c->pid) {
@@ -623,7 +623,7 @@ wait_clients(const struct client_run *run, size_t n_started,
     }
 
     now = time_msec();
-    for (size_t i = 0; i < n_started; i++) {
+    for (size_t i = 0; i < run->n_clients; i++) {
         struct client *c = &run->clients[i];
 
         if (c->pid
@@ -642,8 +642,20 @@ static char *
 run_clients(struct client_run *run)
 {
     struct pollfd *pfds = xmalloc(run->n_clients * sizeof *pfds);
+    struct client **order = xmalloc(run->n_clients * sizeof *order);
+    size_t n_order = 0;
     size_t next = 0;
     char *error = NULL;
+
+    /* Those that do not count against MAX_STARTING first: they need not
+     * wait for the others. */
+    for (int paced = 0; paced < 2; paced++) {
+        for (size_t i = 0; i < run->n_clients; i++) {
+            if (run->clients[i].paced == paced) {
+                order[n_order++] = &run->clients[i];
+            }
+        }
+    }
 
     for (;;) {
         long long int now = time_msec();
@@ -652,14 +664,12 @@ run_clients(struct client_run *run)
         size_t n_starting = 0;
 
         for (size_t i = 0; i < next; i++) {
-            const struct client *c = &run->clients[i];
-
-            n_running += c->pid != 0;
-            n_starting += client_is_starting(c, now);
+            n_running += order[i]->pid != 0;
+            n_starting += client_is_starting(order[i], now);
         }
-        while (next < run->n_clients
-               && (!run->clients[next].paced || n_starting < MAX_STARTING)) {
-            struct client *c = &run->clients[next++];
+        while (next < n_order
+               && (!order[next]->paced || n_starting < MAX_STARTING)) {
+            struct client *c = order[next++];
 
             error = start_client(run, c);
             if (error) {
@@ -668,32 +678,31 @@ run_clients(struct client_run *run)
             n_running++;
             n_starting += c->paced;
         }
-        if (!n_running && next >= run->n_clients) {
+        if (!n_running && next >= n_order) {
             break;
         }
 
         /* A client waiting for its turn goes when a starting one ends or
          * stops counting as starting. */
-        if (next < run->n_clients) {
+        if (next < n_order) {
             for (size_t i = 0; i < next; i++) {
-                const struct client *c = &run->clients[i];
-
-                if (client_is_starting(c, now)) {
-                    wake = MIN(wake, c->start + STARTING_MS);
+                if (client_is_starting(order[i], now)) {
+                    wake = MIN(wake, order[i]->start + STARTING_MS);
                 }
             }
         }
-        wait_clients(run, next, wake, pfds);
+        wait_clients(run, wake, pfds);
     }
 
 out:
     if (error) {
-        for (size_t i = 0; i < next; i++) {
+        for (size_t i = 0; i < run->n_clients; i++) {
             if (run->clients[i].pid) {
                 kill_client(&run->clients[i]);
             }
         }
     }
+    free(order);
     free(pfds);
     return error;
 }

@@ -9,7 +9,8 @@
  * 2 seconds at once; the next one starts when one of them ends (leased)
  * or has asked for 2 seconds (a healthy exchange takes milliseconds; a
  * client still asking then, e.g. with the pool exhausted, must not hold
- * up the others).  Clients on segments without a server do not count.
+ * up the others).  Clients on segments without a server do not count;
+ * they are started first.
  * Started all at once, clients flood the segment with broadcasts (each
  * copied to every port of the switch, in the userspace datapath by one
  * thread of ovs-vswitchd), the server's answers come later than the
