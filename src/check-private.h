@@ -148,6 +148,12 @@ bool check_prober_done(const struct check_prober *);
 void check_prober_wait(struct check_prober *, struct check_pollset *);
 void check_prober_run(struct check_prober *, const struct check_pollset *);
 
+/* After check_prober_start(): makes probe 'idx', if it still runs, give
+ * up at most 'timeout_ms' from now, sending requests as often as a probe
+ * of that timeout does. */
+void check_prober_shorten(struct check_prober *, size_t idx,
+                          unsigned int timeout_ms);
+
 const struct check_probe_result *check_prober_result(
     const struct check_prober *, size_t idx);
 
@@ -200,6 +206,12 @@ struct check_isolation;
 struct check_isolation *check_isolation_plan(const struct check_env *,
                                              const struct scenario_check *,
                                              struct check_prober *);
+
+/* To be called after check_prober_start() and after each
+ * check_prober_run(): once every pair that must reach its peer is
+ * decided, gives the pairs that must not settings.isolation-timeout more
+ * (if that is shorter than what they have left). */
+void check_isolation_run(struct check_isolation *, struct check_prober *);
 
 /* Fills 'result' (expected, observed, passed, duration, one detail per
  * pair) from the finished probes, and frees 'iso'. */

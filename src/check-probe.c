@@ -164,6 +164,14 @@ probe_netns_get(struct check_prober *prober, const char *name)
     return ns;
 }
 
+/* The time between requests or attempts of a probe that gives up after
+ * 'timeout_ms'. */
+static long long int
+probe_interval(unsigned int timeout_ms)
+{
+    return MIN(1000, MAX(200, timeout_ms / 5));
+}
+
 size_t
 check_prober_add(struct check_prober *prober, enum check_probe_kind kind,
                  const char *netns, const struct check_addr *dst, int port,
@@ -191,7 +199,7 @@ check_prober_add(struct check_prober *prober, enum check_probe_kind kind,
         p->id = prober->id_base + ns->n_probes;
         ns->probes[ns->n_probes++] = prober->n;
     }
-    p->interval_ms = MIN(1000, MAX(200, timeout_ms / 5));
+    p->interval_ms = probe_interval(timeout_ms);
     p->deadline = timeout_ms;   /* Made absolute by check_prober_start(). */
     p->fd = -1;
     return prober->n++;
@@ -594,6 +602,20 @@ check_prober_run(struct check_prober *prober, const struct check_pollset *ps)
                 tcp_attempt(prober, p, now);
             }
         }
+    }
+}
+
+void
+check_prober_shorten(struct check_prober *prober, size_t idx,
+                     unsigned int timeout_ms)
+{
+    struct probe *p = &prober->probes[idx];
+    long long int now = time_msec();
+
+    if (!p->result.done) {
+        p->deadline = MIN(p->deadline, now + timeout_ms);
+        p->interval_ms = MIN(p->interval_ms, probe_interval(timeout_ms));
+        p->next_ms = MIN(p->next_ms, now + p->interval_ms);
     }
 }
 

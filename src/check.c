@@ -549,6 +549,17 @@ finish_task(const struct check_env *env, const struct check_task *task,
     }
 }
 
+static void
+run_isolation(struct check_task *tasks, size_t n,
+              struct check_prober *prober)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (tasks[i].isolation) {
+            check_isolation_run(tasks[i].isolation, prober);
+        }
+    }
+}
+
 void
 check_run_all(const struct check_env *env, struct check_results *results)
 {
@@ -568,6 +579,7 @@ check_run_all(const struct check_env *env, struct check_results *results)
      * in the probes' round-trip times. */
     check_execs_start(execs);
     check_prober_start(prober);
+    run_isolation(tasks, s->n_checks, prober);
     check_pollset_init(&ps);
     while (!check_prober_done(prober) || !check_execs_done(execs)) {
         check_pollset_clear(&ps);
@@ -575,6 +587,7 @@ check_run_all(const struct check_env *env, struct check_results *results)
         check_execs_wait(execs, &ps);
         check_pollset_block(&ps);
         check_prober_run(prober, &ps);
+        run_isolation(tasks, s->n_checks, prober);
         check_execs_run(execs, &ps);
     }
     check_pollset_destroy(&ps);

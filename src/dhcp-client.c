@@ -3,14 +3,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dhcp-server.h"
 #include "dhcp-util.h"
 #include "error-list.h"
 #include "file-util.h"
@@ -21,6 +25,7 @@
 #include "netlink-rtnl.h"
 #include "netns.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
 #include "packets.h"
 #include "plan.h"
 #include "process.h"
@@ -30,7 +35,14 @@
 #include "timeval.h"
 #include "util.h"
 
-/* How often running clients are polled. */
+/* Pacing (see "Pacing" in dhcp-client.h): at most MAX_STARTING clients
+ * on served segments are in their first STARTING_MS at once. */
+#define MAX_STARTING 8
+#define STARTING_MS 2000
+
+/* How often a running client is looked at if its end cannot be waited for
+ * (no pidfd: Linux < 5.3), and how often a running dhclient's lease file
+ * is looked for. */
 #define POLL_MS 5
 
 extern char **environ;
@@ -109,7 +121,10 @@ struct client {
     char *dhclient_leases_path; /* dhclient-NODE.IFACE.leases */
     char *dhclient_pid_path;    /* dhclient-NODE.IFACE.pid */
 
+    bool paced;                 /* On a segment a DHCP server serves. */
     pid_t pid;                  /* 0 once reaped. */
+    int pidfd;                  /* Readable once 'pid' has ended, or -1. */
+    size_t poll_idx;            /* In run_clients()'s pollfd array. */
     long long int start;        /* time_msec() when started... */
     long long int end;          /* ...and when it ended. */
     int status;                 /* Wait status. */
@@ -319,6 +334,8 @@ client_run_init(struct client_run *run, const struct scenario *s,
             c = &run->clients[run->n_clients++];
             c->iface = iface;
             c->netns = plan_netns_of(plan, node)->name;
+            c->paced = iface->segment && iface->segment->dhcp;
+            c->pidfd = -1;
             c->record_path = client_path(dir, "dhcp-client", iface, "lease");
             c->log_path = client_path(dir, "dhcp-client", iface, "log");
             if (run->kind == &dhclient_kind) {
@@ -481,10 +498,12 @@ start_client(const struct client_run *run, struct client *c)
 
     c->start = time_msec();
     if (run->kind == &udhcpc_kind) {
-        /* Foreground, quit once leased, give up after 'tries' discovers
-         * one second apart. */
+        /* Foreground, quit once leased, a discover every second.  Not
+         * giving up (no -n) even after a lost exchange (three requests
+         * unanswered, a NAK): asking again at once (-A 0) until killed at
+         * the timeout. */
         char *argv[] = {
-            run->program, "-f", "-q", "-n", "-t", tries, "-T", "1",
+            run->program, "-f", "-q", "-t", tries, "-T", "1", "-A", "0",
             "-i", CONST_CAST(char *, c->iface->name),
             "-s", run->script_path, NULL,
         };
@@ -506,6 +525,9 @@ start_client(const struct client_run *run, struct client *c)
                           c->iface->node->name, c->iface->name,
                           run->program, c->netns, ovs_strerror(err));
         c->pid = 0;
+    } else {
+        /* Without one (old kernel, no descriptor left), 'c' is polled. */
+        c->pidfd = syscall(SYS_pidfd_open, c->pid, 0);
     }
 
 out:
@@ -517,6 +539,18 @@ out:
     return error;
 }
 
+/* Notes that client 'c' has ended (and been reaped) at 'now'. */
+static void
+client_ended(struct client *c, long long int now)
+{
+    c->pid = 0;
+    c->end = now;
+    if (c->pidfd >= 0) {
+        close(c->pidfd);
+        c->pidfd = -1;
+    }
+}
+
 static void
 kill_client(struct client *c)
 {
@@ -524,8 +558,7 @@ kill_client(struct client *c)
     while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR) {
         continue;
     }
-    c->pid = 0;
-    c->end = time_msec();
+    client_ended(c, time_msec());
 }
 
 /* Checks on running client 'c' at time 'now': reaps it if it ended, kills
@@ -538,8 +571,7 @@ poll_client(const struct client_run *run, struct client *c,
     pid_t retval = waitpid(c->pid, &c->status, WNOHANG);
 
     if (retval == c->pid || (retval < 0 && errno != EINTR)) {
-        c->pid = 0;
-        c->end = now;
+        client_ended(c, now);
     } else if (run->kind == &dhclient_kind && !access(c->record_path, F_OK)) {
         kill_client(c);
     } else if (now - c->start >= run->timeout_ms) {
@@ -549,40 +581,147 @@ poll_client(const struct client_run *run, struct client *c,
     return !c->pid;
 }
 
-/* Checks on every running client once.  Returns how many still run. */
-static size_t
-poll_clients(const struct client_run *run)
+/* True if running client 'c' counts against MAX_STARTING at 'now'. */
+static bool
+client_is_starting(const struct client *c, long long int now)
 {
-    long long int now = time_msec();
-    size_t n_running = 0;
+    return c->paced && c->pid && now - c->start < STARTING_MS;
+}
+
+/* Waits (at most until 'wake', a time_msec() value) for a running client
+ * to end, then checks on those that may have: ended, timed out, leased
+ * (dhclient). */
+static void
+wait_clients(const struct client_run *run, long long int wake,
+             struct pollfd *pfds)
+{
+    size_t n_pfds = 0;
+    long long int now;
 
     for (size_t i = 0; i < run->n_clients; i++) {
         struct client *c = &run->clients[i];
 
-        if (c->pid && !poll_client(run, c, now)) {
-            n_running++;
+        if (!c->pid) {
+            continue;
+        }
+        wake = MIN(wake, c->start + run->timeout_ms);
+        if (c->pidfd >= 0) {
+            c->poll_idx = n_pfds;
+            pfds[n_pfds++] = (struct pollfd) { .fd = c->pidfd,
+                                               .events = POLLIN };
+        }
+        if (c->pidfd < 0 || run->kind == &dhclient_kind) {
+            wake = MIN(wake, time_msec() + POLL_MS);
         }
     }
-    return n_running;
-}
 
-static void
-wait_clients(const struct client_run *run)
-{
-    while (poll_clients(run)) {
+    now = time_msec();
+    if (poll(pfds, n_pfds, wake > now ? MIN(wake - now, INT_MAX) : 0) < 0
+        && errno != EINTR) {
+        /* Cannot happen with valid descriptors; do not spin on it. */
         xnanosleep(POLL_MS * 1000 * 1000);
+    }
+
+    now = time_msec();
+    for (size_t i = 0; i < run->n_clients; i++) {
+        struct client *c = &run->clients[i];
+
+        if (c->pid
+            && (c->pidfd < 0 || run->kind == &dhclient_kind
+                || pfds[c->poll_idx].revents
+                || now - c->start >= run->timeout_ms)) {
+            poll_client(run, c, now);
+        }
     }
 }
 
-/* The last line the client printed, for messages (malloc'd). */
+/* Starts the clients of 'run', paced (see dhcp-client.h), and waits until
+ * every one has ended.  On failure to start one, kills those started and
+ * returns the error. */
 static char *
-client_last_words(const struct client *c)
+run_clients(struct client_run *run)
+{
+    struct pollfd *pfds = xmalloc(run->n_clients * sizeof *pfds);
+    struct client **order = xmalloc(run->n_clients * sizeof *order);
+    size_t n_order = 0;
+    size_t next = 0;
+    char *error = NULL;
+
+    /* Those that do not count against MAX_STARTING first: they need not
+     * wait for the others. */
+    for (int paced = 0; paced < 2; paced++) {
+        for (size_t i = 0; i < run->n_clients; i++) {
+            if (run->clients[i].paced == paced) {
+                order[n_order++] = &run->clients[i];
+            }
+        }
+    }
+
+    for (;;) {
+        long long int now = time_msec();
+        long long int wake = LLONG_MAX;
+        size_t n_running = 0;
+        size_t n_starting = 0;
+
+        for (size_t i = 0; i < next; i++) {
+            n_running += order[i]->pid != 0;
+            n_starting += client_is_starting(order[i], now);
+        }
+        while (next < n_order
+               && (!order[next]->paced || n_starting < MAX_STARTING)) {
+            struct client *c = order[next++];
+
+            error = start_client(run, c);
+            if (error) {
+                goto out;
+            }
+            n_running++;
+            n_starting += c->paced;
+        }
+        if (!n_running && next >= n_order) {
+            break;
+        }
+
+        /* A client waiting for its turn goes when a starting one ends or
+         * stops counting as starting. */
+        if (next < n_order) {
+            for (size_t i = 0; i < next; i++) {
+                if (client_is_starting(order[i], now)) {
+                    wake = MIN(wake, order[i]->start + STARTING_MS);
+                }
+            }
+        }
+        wait_clients(run, wake, pfds);
+    }
+
+out:
+    if (error) {
+        for (size_t i = 0; i < run->n_clients; i++) {
+            if (run->clients[i].pid) {
+                kill_client(&run->clients[i]);
+            }
+        }
+    }
+    free(order);
+    free(pfds);
+    return error;
+}
+
+/* The last line client 'c' of 'run' printed, without the "udhcpc: " it
+ * may begin with, for messages (malloc'd). */
+static char *
+client_last_words(const struct client_run *run, const struct client *c)
 {
     char *tail = dhcp_util_file_tail(c->log_path, 1);
     char *start = tail + strspn(tail, " ");
+    size_t len = strlen(run->kind->program);
     char *words;
 
     start[strcspn(start, "\n")] = '\0';
+    if (!strncmp(start, run->kind->program, len)
+        && !strncmp(start + len, ": ", 2)) {
+        start += len + 2;
+    }
     words = xstrdup(start);
     free(tail);
     return words;
@@ -614,7 +753,7 @@ record_outcome(const struct client_run *run, const struct client *c,
         lease->error = xasprintf("cannot read %s: %s", c->record_path,
                                  ovs_strerror(err));
     } else {
-        char *words = client_last_words(c);
+        char *words = client_last_words(run, c);
 
         if (c->timed_out) {
             lease->error = xasprintf("no lease within %.1f s (%s said: %s)",
@@ -762,23 +901,12 @@ dhcp_clients_run(const struct scenario *s, const struct plan *plan,
         goto out;
     }
     error = prepare(&run);
-    for (size_t i = 0; i < run.n_clients && !error; i++) {
-        error = start_client(&run, &run.clients[i]);
-
-        /* The first ones may be done before the last ones start: see to
-         * them, so that their time to lease is measured right. */
-        poll_clients(&run);
+    if (!error) {
+        error = run_clients(&run);
     }
     if (error) {
-        for (size_t i = 0; i < run.n_clients; i++) {
-            if (run.clients[i].pid) {
-                kill_client(&run.clients[i]);
-            }
-        }
         goto out;
     }
-
-    wait_clients(&run);
     for (size_t i = 0; i < run.n_clients; i++) {
         record_outcome(&run, &run.clients[i], leases);
     }
@@ -787,4 +915,137 @@ dhcp_clients_run(const struct scenario *s, const struct plan *plan,
 out:
     client_run_destroy(&run);
     return error;
+}
+
+/* ---- Leases that should have been obtained. ---- */
+
+/* Details for at most this many clients without a lease; the others are
+ * only named. */
+#define MAX_DETAILED 10
+
+bool
+dhcp_client_expects_lease(const struct scenario *s,
+                          const struct scenario_iface *iface)
+{
+    if (!iface->dhcp || !iface->segment || !iface->segment->dhcp) {
+        return false;
+    }
+    for (size_t i = 0; i < s->n_checks; i++) {
+        const struct scenario_check *check = &s->checks[i];
+
+        if (check->kind == SCENARIO_CHECK_DHCP && !check->expect_ok
+            && check->dhcp.iface == iface) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* What the dnsmasq serving 'iface''s segment logged about 'iface''s MAC,
+ * for a message (malloc'd).  'logs' caches each server's log by node
+ * name (an shash of shashes, see dhcp_server_client_log()). */
+static char *
+server_view(const struct plan *plan, struct dhcp_servers *servers,
+            const struct scenario_iface *iface, struct shash *logs)
+{
+    const struct scenario_node *node = iface->segment->dhcp->iface->node;
+    const struct dhcp_server_client_log *log;
+    struct shash *clients = shash_find_data(logs, node->name);
+    struct eth_addr mac = plan_iface_mac(plan, iface);
+    char *key;
+
+    if (!clients) {
+        clients = xmalloc(sizeof *clients);
+        shash_init(clients);
+        for (size_t i = 0; i < servers->n; i++) {
+            if (servers->servers[i].node == node) {
+                dhcp_server_client_log(&servers->servers[i], clients);
+            }
+        }
+        shash_add(logs, node->name, clients);
+    }
+    key = xasprintf(ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+    log = shash_find_data(clients, key);
+    free(key);
+    if (!log) {
+        return xasprintf("dnsmasq in %s logged nothing about its MAC "
+                         ETH_ADDR_FMT, node->name, ETH_ADDR_ARGS(mac));
+    }
+    return xasprintf("dnsmasq in %s logged %"PRIuSIZE" DHCP message%s "
+                     "about its MAC, the last: %s", node->name,
+                     log->n_messages, log->n_messages == 1 ? "" : "s",
+                     log->last);
+}
+
+char *
+dhcp_clients_check_leases(const struct scenario *s, const struct plan *plan,
+                          const char *dir, const struct lease_table *leases)
+{
+    struct ds missing = DS_EMPTY_INITIALIZER;
+    struct ds names = DS_EMPTY_INITIALIZER;
+    struct shash logs = SHASH_INITIALIZER(&logs);
+    struct dhcp_servers *servers = NULL;
+    struct shash_node *node;
+    size_t n_expected = 0;
+    size_t n_missing = 0;
+    char *message = NULL;
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            const struct scenario_iface *iface = &s->nodes[i].ifaces[j];
+            const struct lease *lease;
+
+            if (!dhcp_client_expects_lease(s, iface)) {
+                continue;
+            }
+            n_expected++;
+            lease = lease_table_find(leases, iface);
+            if (lease && lease->obtained) {
+                continue;
+            }
+            if (++n_missing <= MAX_DETAILED) {
+                char *view;
+
+                if (!servers) {
+                    servers = dhcp_servers_find(s, plan, dir);
+                }
+                view = server_view(plan, servers, iface, &logs);
+                ds_put_format(&missing, "  %s.%s: %s;\n      %s\n",
+                              iface->node->name, iface->name,
+                              (!lease ? "its DHCP client did not run"
+                               : lease->error ? lease->error : "no lease"),
+                              view);
+                free(view);
+            } else {
+                ds_put_format(&names, "%s%s.%s", names.length ? ", " : "",
+                              iface->node->name, iface->name);
+            }
+        }
+    }
+
+    if (n_missing) {
+        struct ds msg = DS_EMPTY_INITIALIZER;
+
+        ds_put_format(&msg, "%"PRIuSIZE" of %"PRIuSIZE" DHCP clients that "
+                      "should get a lease got none:\n",
+                      n_missing, n_expected);
+        ds_put_cstr(&msg, ds_cstr(&missing));
+        if (names.length) {
+            ds_put_format(&msg, "  and %"PRIuSIZE" more: %s\n",
+                          n_missing - MAX_DETAILED, ds_cstr(&names));
+        }
+        ds_put_cstr(&msg, "(a dhcp check with \"expect: fail\" marks an "
+                    "interface that is not to get a lease)");
+        message = ds_steal_cstr(&msg);
+    }
+
+    SHASH_FOR_EACH (node, &logs) {
+        dhcp_server_client_logs_destroy(node->data);
+        free(node->data);
+    }
+    shash_destroy(&logs);
+    dhcp_servers_destroy(servers);
+    ds_destroy(&missing);
+    ds_destroy(&names);
+    return message;
 }

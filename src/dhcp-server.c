@@ -18,6 +18,7 @@
 #include "plan.h"
 #include "process.h"
 #include "scenario.h"
+#include "openvswitch/shash.h"
 #include "timeval.h"
 #include "util.h"
 
@@ -502,6 +503,94 @@ dhcp_servers_find(const struct scenario *s, const struct plan *plan,
         }
     }
     return servers;
+}
+
+/* If 'line' is a DHCP message line of dnsmasq's log, e.g.
+ *
+ *   "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 DHCPOFFER(eth0)
+ *    10.79.4.15 02:51:e7:e5:00:01 "
+ *
+ * (one line), returns a pointer to its message ("DHCPOFFER(eth0) ...") and
+ * stores the client MAC it names in '*mac'; otherwise returns NULL. */
+static const char *
+parse_client_log_line(const char *line, struct eth_addr *mac)
+{
+    const char *msg = strstr(line, " DHCP");
+
+    for (; msg; msg = strstr(msg + 1, " DHCP")) {
+        const char *p = msg + strlen(" DHCP");
+        size_t n_upper = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+        if (n_upper && p[n_upper] == '(') {
+            break;
+        }
+    }
+    if (!msg) {
+        return NULL;
+    }
+    msg++;
+    for (const char *p = strchr(msg, ')'); p; p = strchr(p + 1, ' ')) {
+        char token[18];
+
+        if (sscanf(p + 1, "%17s", token) == 1 && strlen(token) == 17
+            && eth_addr_from_string(token, mac)) {
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+void
+dhcp_server_client_log(const struct dhcp_server *server,
+                       struct shash *clients)
+{
+    FILE *file = fopen(server->log_path, "r");
+    char line[1024];
+
+    if (!file) {
+        return;
+    }
+    while (fgets(line, sizeof line, file)) {
+        const char *msg;
+        struct eth_addr mac;
+
+        line[strcspn(line, "\n")] = '\0';
+        msg = parse_client_log_line(line, &mac);
+        if (msg) {
+            char *key = xasprintf(ETH_ADDR_FMT, ETH_ADDR_ARGS(mac));
+            struct dhcp_server_client_log *log = shash_find_data(clients,
+                                                                 key);
+            size_t len = strlen(msg);
+
+            if (!log) {
+                log = xzalloc(sizeof *log);
+                shash_add_nocopy(clients, key, log);
+            } else {
+                free(key);
+            }
+            while (len && msg[len - 1] == ' ') {
+                len--;
+            }
+            free(log->last);
+            log->last = xmemdup0(msg, len);
+            log->n_messages++;
+        }
+    }
+    fclose(file);
+}
+
+void
+dhcp_server_client_logs_destroy(struct shash *clients)
+{
+    struct shash_node *node;
+
+    SHASH_FOR_EACH (node, clients) {
+        struct dhcp_server_client_log *log = node->data;
+
+        free(log->last);
+        free(log);
+    }
+    shash_destroy(clients);
 }
 
 char *

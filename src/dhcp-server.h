@@ -55,6 +55,7 @@
 struct plan;
 struct scenario;
 struct scenario_node;
+struct shash;
 
 /* How long dhcp_servers_start() waits for every dnsmasq to be ready. */
 #define DHCP_SERVER_START_MS 5000
@@ -122,6 +123,23 @@ struct dhcp_servers *dhcp_servers_find(const struct scenario *,
  * this process's child) with the end of its log.  Reaps children that
  * exited. */
 char *dhcp_servers_check_alive(struct dhcp_servers *) OVS_WARN_UNUSED_RESULT;
+
+/* What a dnsmasq logged about one client MAC (dhcp_server_client_log()). */
+struct dhcp_server_client_log {
+    size_t n_messages;          /* DHCP messages logged (DHCPDISCOVER,
+                                 * DHCPOFFER, ...), received or sent. */
+    char *last;                 /* The last one, e.g. "DHCPOFFER(eth0)
+                                 * 10.0.0.5 02:00:00:00:00:01" (owned). */
+};
+
+/* Reads the log of 'server' (as dnsmasq's log-dhcp writes it) and adds to
+ * 'clients' (initialized by the caller), under each client MAC that a DHCP
+ * message line names (as ETH_ADDR_FMT prints it), a malloc'd struct
+ * dhcp_server_client_log; free them with
+ * dhcp_server_client_logs_destroy().  A log that cannot be read adds
+ * nothing.  For messages about clients that got no lease. */
+void dhcp_server_client_log(const struct dhcp_server *, struct shash *clients);
+void dhcp_server_client_logs_destroy(struct shash *clients);
 
 /* Frees 'servers' (NULL is fine) without stopping any dnsmasq; reaps
  * children that have already exited, e.g. killed by teardown. */

@@ -1398,7 +1398,9 @@ load_host(struct loader *ld, const yaml_node_t *value)
 static void
 load_settings(struct loader *ld, const yaml_node_t *value)
 {
-    static const char *const keys[] = { "dhcp-client", "timeout", NULL };
+    static const char *const keys[] = {
+        "dhcp-client", "timeout", "isolation-timeout", NULL
+    };
     static const char *const clients[] = { "udhcpc", "dhclient", NULL };
     struct scenario_settings *settings = &ld->s->settings;
     struct ymap map;
@@ -1414,6 +1416,10 @@ load_settings(struct loader *ld, const yaml_node_t *value)
     uint32_t t;
     if (timeout && get_duration(ld, timeout, "timeout", false, 1, &t)) {
         settings->timeout = t;
+    }
+    const yaml_node_t *iso = ymap_get(&map, "isolation-timeout");
+    if (iso && get_duration(ld, iso, "isolation-timeout", false, 1, &t)) {
+        settings->isolation_timeout = t;
     }
     ymap_destroy(&map);
 }
@@ -1895,6 +1901,7 @@ scenario_from_yaml(const char *text, size_t length, const char *file_name,
         s->file_name = xstrdup(file_name);
         s->settings.dhcp_client = SCENARIO_DHCP_CLIENT_UDHCPC;
         s->settings.timeout = 10;
+        s->settings.isolation_timeout = 1;
         shash_init(&s->nodes_by_name);
         shash_init(&s->switches_by_name);
         ld.s = s;

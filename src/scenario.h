@@ -296,6 +296,10 @@ struct scenario_settings {
     enum scenario_dhcp_client dhcp_client; /* Default udhcpc. */
     unsigned int timeout;       /* Default per-check timeout, seconds
                                  * (default 10). */
+    unsigned int isolation_timeout; /* Seconds that the pairs of an
+                                     * isolation check that must not reach
+                                     * each other wait once the reachable
+                                     * pairs are decided (default 1). */
 };
 
 /* ---- Checks. ---- */

@@ -113,6 +113,7 @@ static const char lab_yaml[] =
     "  - isolation: {name: iso-abcd, nodes: [a, b, c, d]}\n"
     "  - isolation: {name: iso-yz, nodes: [y, z]}\n"
     "  - isolation: {name: iso-srv-cl2, nodes: [srv, cl2]}\n"
+    "  - isolation: {name: iso-long, nodes: [a, b, c, y, z], timeout: 8}\n"
     "  - exec: {name: e-sys, node: a, command: \"ls /sys/class/net\","
     " output: \"^eth0$\"}\n"
     "  - exec: {name: e-exit3, node: a, command: \"exit 3\", exit: 3}\n"
@@ -482,6 +483,21 @@ test_isolation(void)
     CU_ASSERT(d && !d->passed
               && !strcmp(d->observed, "cl2 has no address on veth srv.eth1 "
                          "-- cl2.eth0 to probe"));
+
+    /* A timeout of 8 s, isolation-timeout 1 s (the default): once a <-> b
+     * answered, the isolated pairs wait 1 s more, not 8; the leak through
+     * router x is still seen. */
+    ASSERT_RESULT("iso-long", false, "20 pairs: 2 reachable, 18 isolated",
+                  "2 of 20 pairs wrong: y -> z reached, z -> y reached");
+    r = result_named(&results, "iso-long");
+    d = detail_named(r, "a -> c");
+    CU_ASSERT(d && d->passed
+              && !strcmp(d->observed, "no reply from 10.77.1.1 within 1 s "
+                         "after the reachable pairs were done "
+                         "(isolation-timeout)")
+              && d->duration_ms < 8000);
+    d = detail_named(r, "b -> y");
+    CU_ASSERT(d && d->passed && d->duration_ms < 8000);
 }
 
 static void

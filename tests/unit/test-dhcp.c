@@ -4,7 +4,9 @@
  * line by line, and by "dnsmasq --test" if dnsmasq is installed),
  * preflight checks of interface names, parsing of the lease
  * records the client scripts write, the lease table's JSON round trip,
- * and log tails.
+ * log tails, which clients must get a lease for a lab to come up, and the
+ * message that names those that did not (with what dnsmasq's log says
+ * about them).
  */
 
 #include <config.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <CUnit/Basic.h>
 
+#include "openvswitch/shash.h"
 #include "dhcp-client.h"
 #include "dhcp-server.h"
 #include "dhcp-util.h"
@@ -488,6 +491,240 @@ test_file_tail(void)
     free(tail);
 }
 
+/* ---- Clients that must get a lease. ---- */
+
+/* VLAN 10 is served, VLAN 20 is not; c3 is expected to get no lease,
+ * c4's check expects one. */
+static const char expect_yaml[] =
+    "lab: tdhcp\n"
+    "switches:\n"
+    "  sw: {}\n"
+    "nodes:\n"
+    "  srv:\n"
+    "    interfaces: {eth0: {switch: sw, vlan: 10, address: 10.6.0.1/24}}\n"
+    "    dhcp-server: {interfaces: {eth0: {range: [10.6.0.100, "
+    "10.6.0.200]}}}\n"
+    "  c1: {interfaces: {eth0: {switch: sw, vlan: 10, dhcp: true}}}\n"
+    "  c2: {interfaces: {eth0: {switch: sw, vlan: 20, dhcp: true}}}\n"
+    "  c3: {interfaces: {eth0: {switch: sw, vlan: 10, dhcp: true}}}\n"
+    "  c4:\n"
+    "    interfaces:\n"
+    "      eth0: {switch: sw, vlan: 10, dhcp: true}\n"
+    "      eth1: {switch: sw, vlan: 10, address: 10.6.0.4/24}\n"
+    "checks:\n"
+    "  - dhcp: {node: c2, expect: fail}\n"
+    "  - dhcp: {node: c3, expect: fail}\n"
+    "  - dhcp: {node: c4}\n";
+
+static const struct scenario_iface *
+iface_of(const struct scenario *s, const char *node, const char *iface)
+{
+    const struct scenario_node *n = scenario_find_node(s, node);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(scenario_node_find_iface(n, iface));
+    return scenario_node_find_iface(n, iface);
+}
+
+static void
+test_expects_lease(void)
+{
+    struct plan *plan;
+    struct scenario *s = load(expect_yaml, &plan);
+
+    /* Served, no check. */
+    CU_ASSERT(dhcp_client_expects_lease(s, iface_of(s, "c1", "eth0")));
+    /* Not served (a check expecting none, too). */
+    CU_ASSERT(!dhcp_client_expects_lease(s, iface_of(s, "c2", "eth0")));
+    /* Served, but a check expects none. */
+    CU_ASSERT(!dhcp_client_expects_lease(s, iface_of(s, "c3", "eth0")));
+    /* Served, a check expects one. */
+    CU_ASSERT(dhcp_client_expects_lease(s, iface_of(s, "c4", "eth0")));
+    /* Not a DHCP client at all. */
+    CU_ASSERT(!dhcp_client_expects_lease(s, iface_of(s, "c4", "eth1")));
+    CU_ASSERT(!dhcp_client_expects_lease(s, iface_of(s, "srv", "eth0")));
+
+    plan_destroy(plan);
+    scenario_destroy(s);
+}
+
+/* Lines as dnsmasq 2.90 logs them with log-dhcp (and one long line). */
+static const char dnsmasq_log[] =
+    "Nov 23 14:40:47 dnsmasq[22554]: started, version 2.90 DNS disabled\n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: DHCP, IP range 10.6.0.100 -- "
+    "10.6.0.200, lease time 1h\n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 available DHCP range: "
+    "10.6.0.100 -- 10.6.0.200\n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 DHCPDISCOVER(eth0) "
+    "02:00:00:00:00:01 \n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 tags: eth0\n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 DHCPOFFER(eth0) "
+    "10.6.0.150 02:00:00:00:00:01 \n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 requested options: "
+    "1:netmask, 3:router, 6:dns-server, 12:hostname, \n"
+    "Nov 23 14:40:47 dnsmasq-dhcp[22554]: 2948025388 sent size:  4 option: "
+    "54 server-identifier  10.6.0.1\n"
+    "Nov 23 14:40:48 dnsmasq-dhcp[22554]: 2948025389 DHCPDISCOVER(eth0) "
+    "02:00:00:00:00:03 no address available\n"
+    "Nov 23 14:40:48 dnsmasq-dhcp[22554]: 2948025388 DHCPDISCOVER(eth0) "
+    "02:00:00:00:00:01 \n"
+    "Nov 23 14:40:48 dnsmasq-dhcp[22554]: 2948025388 DHCPOFFER(eth0) "
+    "10.6.0.150 02:00:00:00:00:01 \n";
+
+static void
+test_server_client_log(void)
+{
+    char path[] = "/tmp/test-dhcp-XXXXXX";
+    struct shash clients = SHASH_INITIALIZER(&clients);
+    const struct dhcp_server_client_log *log;
+    struct dhcp_server server;
+    int fd = mkstemp(path);
+
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    CU_ASSERT_EQUAL_FATAL(file_write_string(path, dnsmasq_log), 0);
+    memset(&server, 0, sizeof server);
+    server.log_path = path;
+
+    dhcp_server_client_log(&server, &clients);
+    CU_ASSERT_EQUAL(shash_count(&clients), 2);
+    log = shash_find_data(&clients, "02:00:00:00:00:01");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    CU_ASSERT_EQUAL(log->n_messages, 4);
+    assert_text(log->last, "DHCPOFFER(eth0) 10.6.0.150 02:00:00:00:00:01");
+    log = shash_find_data(&clients, "02:00:00:00:00:03");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+    CU_ASSERT_EQUAL(log->n_messages, 1);
+    assert_text(log->last,
+                "DHCPDISCOVER(eth0) 02:00:00:00:00:03 no address available");
+    dhcp_server_client_logs_destroy(&clients);
+
+    /* No log: nothing, no error. */
+    unlink(path);
+    shash_init(&clients);
+    dhcp_server_client_log(&server, &clients);
+    CU_ASSERT_EQUAL(shash_count(&clients), 0);
+    dhcp_server_client_logs_destroy(&clients);
+}
+
+static void
+test_check_leases(void)
+{
+    char dir[] = "/tmp/test-dhcp-XXXXXX";
+    struct lease_table leases;
+    struct lease *lease;
+    struct plan *plan;
+    struct scenario *s = load(expect_yaml, &plan);
+    char *log_path, *log, *msg, *mac_line;
+    struct eth_addr c1_mac;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    lease_table_init(&leases);
+
+    /* c1 and c4 got none; c2 and c3 are not expected to get one. */
+    lease = lease_table_put(&leases, iface_of(s, "c1", "eth0"));
+    lease->error = xstrdup("no lease within 10.0 s (udhcpc said: x)");
+    lease = lease_table_put(&leases, iface_of(s, "c2", "eth0"));
+    lease->error = xstrdup("no lease within 10.0 s (udhcpc said: y)");
+    lease_table_put(&leases, iface_of(s, "c3", "eth0"));
+    lease = lease_table_put(&leases, iface_of(s, "c4", "eth0"));
+    lease->error = xstrdup("no lease within 10.0 s (udhcpc said: z)");
+
+    /* dnsmasq offered to c1 twice, knows nothing of c4. */
+    c1_mac = plan_iface_mac(plan, iface_of(s, "c1", "eth0"));
+    mac_line = xasprintf("Nov 23 14:40:47 dnsmasq-dhcp[1]: 7 DHCPOFFER(eth0) "
+                         "10.6.0.150 "ETH_ADDR_FMT" \n",
+                         ETH_ADDR_ARGS(c1_mac));
+    log = xasprintf("%s%s", mac_line, mac_line);
+    log_path = xasprintf("%s/dnsmasq-srv.log", dir);
+    CU_ASSERT_EQUAL_FATAL(file_write_string(log_path, log), 0);
+
+    msg = dhcp_clients_check_leases(s, plan, dir, &leases);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "2 of 2 DHCP clients that should "
+                                  "get a lease got none:\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "c1.eth0: no lease within 10.0 s "
+                                  "(udhcpc said: x)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "dnsmasq in srv logged 2 DHCP "
+                                  "messages about its MAC, the last: "
+                                  "DHCPOFFER(eth0) 10.6.0.150"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "c4.eth0: no lease within 10.0 s "
+                                  "(udhcpc said: z)"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "dnsmasq in srv logged nothing"));
+    CU_ASSERT_PTR_NULL(strstr(msg, "c2.eth0"));
+    CU_ASSERT_PTR_NULL(strstr(msg, "c3.eth0"));
+    free(msg);
+
+    /* Once c1 and c4 hold leases, nothing is missing. */
+    lease = lease_table_put(&leases, iface_of(s, "c1", "eth0"));
+    lease->obtained = true;
+    lease = lease_table_put(&leases, iface_of(s, "c4", "eth0"));
+    lease->obtained = true;
+    msg = dhcp_clients_check_leases(s, plan, dir, &leases);
+    CU_ASSERT_PTR_NULL(msg);
+    free(msg);
+
+    unlink(log_path);
+    rmdir(dir);
+    free(log_path);
+    free(log);
+    free(mac_line);
+    lease_table_destroy(&leases);
+    plan_destroy(plan);
+    scenario_destroy(s);
+}
+
+/* Many clients without a lease: details for the first ones, the others
+ * named. */
+static void
+test_check_leases_many(void)
+{
+    struct ds yaml = DS_EMPTY_INITIALIZER;
+    char dir[] = "/tmp/test-dhcp-XXXXXX";
+    struct lease_table leases;
+    struct scenario *s;
+    struct plan *plan;
+    char *msg;
+
+    ds_put_cstr(&yaml, "lab: tdhcp\nswitches: {sw: {}}\nnodes:\n"
+                "  srv:\n    interfaces: {eth0: {switch: sw, "
+                "address: 10.6.0.1/24}}\n"
+                "    dhcp-server: {interfaces: {eth0: {range: [10.6.0.100, "
+                "10.6.0.200]}}}\n");
+    for (int i = 1; i <= 25; i++) {
+        ds_put_format(&yaml, "  c%d: {interfaces: {eth0: {switch: sw, "
+                      "dhcp: true}}}\n", i);
+    }
+    s = load(ds_cstr(&yaml), &plan);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    lease_table_init(&leases);
+    for (int i = 1; i <= 25; i++) {
+        char *name = xasprintf("c%d", i);
+
+        struct lease *lease = lease_table_put(&leases,
+                                              iface_of(s, name, "eth0"));
+
+        lease->obtained = i > 22;
+        free(name);
+    }
+
+    msg = dhcp_clients_check_leases(s, plan, dir, &leases);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "22 of 25 DHCP clients"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "  c10.eth0: no lease;"));
+    CU_ASSERT_PTR_NULL(strstr(msg, "  c11.eth0: "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, "and 12 more: c11.eth0, c12.eth0, "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(msg, ", c22.eth0\n"));
+    CU_ASSERT_PTR_NULL(strstr(msg, "c23.eth0"));
+    free(msg);
+
+    rmdir(dir);
+    ds_destroy(&yaml);
+    lease_table_destroy(&leases);
+    plan_destroy(plan);
+    scenario_destroy(s);
+}
+
 int
 main(void)
 {
@@ -499,6 +736,10 @@ main(void)
         { "lease records from client scripts", test_parse_lease },
         { "lease table JSON round trip", test_lease_json },
         { "log tails", test_file_tail },
+        { "which clients must get a lease", test_expects_lease },
+        { "dnsmasq's log, by client MAC", test_server_client_log },
+        { "clients without a lease, named", test_check_leases },
+        { "many clients without a lease", test_check_leases_many },
     };
 
     return TEST_RUN_SUITE("dhcp", tests);

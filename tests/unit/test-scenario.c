@@ -129,6 +129,28 @@ load_text_error(const char *text)
     return error ? error : xstrdup("");
 }
 
+/* ---- Settings. ---- */
+
+static void
+test_settings(void)
+{
+    struct scenario *s = load_text(
+        "settings: {timeout: 1m, isolation-timeout: 3s}\n"
+        "nodes:\n"
+        "  a: {interfaces: {eth0: {peer: b.eth0, address: 10.0.0.1/24}}}\n"
+        "  b: {interfaces: {eth0: {address: 10.0.0.2/24}}}\n"
+        "checks:\n"
+        "  - isolation: {}\n"
+        "  - isolation: {timeout: 2}\n");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(s->settings.timeout, 60);
+    CU_ASSERT_EQUAL(s->settings.isolation_timeout, 3);
+    CU_ASSERT_EQUAL(s->checks[0].timeout, 60);
+    CU_ASSERT_EQUAL(s->checks[1].timeout, 2);
+    scenario_destroy(s);
+}
+
 /* ---- Shipped scenarios. ---- */
 
 static void
@@ -392,8 +414,9 @@ test_seed004_model(void)
     CU_ASSERT_PTR_EQUAL(iso->isolation.nodes[1], isolated);
     CU_ASSERT_EQUAL(s->checks[3].exec.exit_status, 0);
     CU_ASSERT_PTR_NULL(s->checks[3].exec.output);
-    /* No settings: the default timeout of 10 s. */
+    /* No settings: the default timeout of 10 s, isolation-timeout 1 s. */
     CU_ASSERT_EQUAL(s->settings.timeout, 10);
+    CU_ASSERT_EQUAL(s->settings.isolation_timeout, 1);
     CU_ASSERT_EQUAL(s->checks[0].timeout, 10);
 
     scenario_destroy(s);
@@ -884,6 +907,7 @@ int
 main(void)
 {
     static const struct test_case tests[] = {
+        { "settings", test_settings },
         { "every shipped scenario loads", test_all_scenarios_load },
         { "seed001 model", test_seed001_model },
         { "seed002 bridge/NAT model", test_seed002_nat_model },
