@@ -58,12 +58,15 @@ char *lab_connect_ovs_lab(const char *remote, const char *lab,
     OVS_WARN_UNUSED_RESULT;
 
 /* Removes every object of lab 'lab' from the system: processes in its
- * namespaces, its rows in 'db' (may be NULL), host-side veths, namespaces
- * and their /etc/netns files.  Only objects that carry the lab's owner
- * marks are removed.  'plan' (may be NULL if the record is lost) names the
- * namespaces to look at; without it, every namespace whose name starts
- * with "LAB-" is examined.  Sets '*found' to whether anything was there.
- * Returns NULL or a malloc'd message naming what could not be removed. */
+ * namespaces, its rows in 'db' (may be NULL) and the host devices
+ * ovs-vswitchd made for its switches, host-side veths, namespaces and their
+ * /etc/netns files.  Only objects that carry the lab's owner marks (rows:
+ * external_ids) are removed.  'plan' (may be NULL if the record is lost)
+ * names the namespaces to look at; without it, every namespace whose name
+ * starts with "LAB-" is examined.  Does not wait for ovs-vswitchd to have
+ * dropped the lab's ports, only for what the kernel shows of the lab to be
+ * gone.  Sets '*found' to whether anything was there.  Returns NULL or a
+ * malloc'd message naming what could not be removed. */
 char *lab_teardown(const char *lab, const struct plan *, struct switchdb *db,
                    struct progress *, bool *found) OVS_WARN_UNUSED_RESULT;
 
