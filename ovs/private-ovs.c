@@ -642,8 +642,8 @@ request_exit(const struct instance *inst, const struct daemon *d,
 
 /* Waits for daemon 'd' (pid 'pid', 0 if it did not run), asked to exit, to
  * be gone; SIGTERM and then SIGKILL if it does not exit within the
- * instance's timeout.  Plain system calls only (but for the error message):
- * also runs in the background stopper. */
+ * instance's timeout.  Plain system calls only (but for the messages): also
+ * runs in the background stopper. */
 static char *
 wait_daemon_gone(const struct instance *inst, const struct daemon *d,
                  pid_t pid)
@@ -651,6 +651,8 @@ wait_daemon_gone(const struct instance *inst, const struct daemon *d,
     if (!pid || wait_for_exit(d, monotonic_msec() + inst->timeout_ms)) {
         return NULL;
     }
+    VLOG_WARN("%s (pid %ld) did not exit on request, terminating it",
+              d->program, (long int) pid);
     kill(pid, SIGTERM);
     if (wait_for_exit(d, monotonic_msec() + 5000)) {
         return NULL;
