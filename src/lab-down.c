@@ -8,8 +8,6 @@
 #include <net/if.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/if_link.h>
-#include <linux/rtnetlink.h>
 
 #include "netlink-link.h"
 #include "netlink-neigh.h"
@@ -222,61 +220,6 @@ collect_ovs_devices(const struct switchdb_lab *rows, struct sset *names)
     }
 }
 
-static int
-list_tun_cb(const struct nlmsghdr *nlh, void *names_)
-{
-    struct nlattr *tb[IFLA_MAX + 1] = { NULL };
-    struct sset *names = names_;
-    const struct nlattr *attr;
-
-    if (nlh->nlmsg_type != RTM_NEWLINK
-        || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg))) {
-        return MNL_CB_OK;
-    }
-    mnl_attr_for_each (attr, nlh, sizeof(struct ifinfomsg)) {
-        if (mnl_attr_get_type(attr) <= IFLA_MAX) {
-            tb[mnl_attr_get_type(attr)] = CONST_CAST(struct nlattr *, attr);
-        }
-    }
-    if (tb[IFLA_IFNAME]
-        && !mnl_attr_validate(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING)) {
-        sset_add(names, mnl_attr_get_str(tb[IFLA_IFNAME]));
-    }
-    return MNL_CB_OK;
-}
-
-/* Stores in 'names' the tun/tap devices of the namespace of 'sock' (the
- * kernel filters the dump by kind). */
-static int
-list_tun_devices(struct rtnl_sock *sock, struct sset *names)
-{
-    int error;
-
-    for (int attempt = 0; attempt < 20; attempt++) {
-        union {
-            char buf[MNL_SOCKET_BUFFER_SIZE];
-            struct nlmsghdr align;
-        } u;
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
-        struct ifinfomsg *ifi;
-        struct nlattr *linkinfo;
-
-        nlh->nlmsg_type = RTM_GETLINK;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-        ifi->ifi_family = AF_UNSPEC;
-        linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "tun");
-        mnl_attr_nest_end(nlh, linkinfo);
-        sset_clear(names);
-        error = rtnl_sock_dump(sock, nlh, list_tun_cb, names);
-        if (error != EAGAIN) {
-            break;
-        }
-    }
-    return error;
-}
-
 /* Makes sure the switch devices in 'names' (see collect_ovs_devices()) are
  * gone, once their rows are.  ovs-vswitchd removes them when it applies
  * the deletion, but for a bridge of 1000 ports that takes it 1.5-2 s, most
@@ -292,7 +235,7 @@ remove_ovs_devices(struct rtnl_sock *sock, const char *lab,
                    const struct sset *names, size_t *n)
 {
     long long int deadline = time_msec() + TEARDOWN_OVS_DEVICES_MS;
-    struct sset tuns = SSET_INITIALIZER(&tuns);
+    struct simap tuns = SIMAP_INITIALIZER(&tuns);
     struct sset left = SSET_INITIALIZER(&left);
     const char *name;
     char *error = NULL;
@@ -323,7 +266,8 @@ remove_ovs_devices(struct rtnl_sock *sock, const char *lab,
             break;
         }
 
-        err = list_tun_devices(sock, &tuns);
+        simap_clear(&tuns);
+        err = rtnl_link_list_kind(sock, "tun", &tuns);
         if (err) {
             error = xasprintf("cannot list the host's tap devices: %s",
                               ovs_strerror(err));
@@ -332,7 +276,7 @@ remove_ovs_devices(struct rtnl_sock *sock, const char *lab,
         batch = rtnl_batch_create();
         rtnl_batch_set_context(batch, "lab %s", lab);
         SSET_FOR_EACH (name, &left) {
-            if (sset_contains(&tuns, name)) {
+            if (simap_contains(&tuns, name)) {
                 rtnl_link_del(batch, 0, name);
                 rtnl_batch_allow_error(batch, ENODEV);
             }
@@ -348,7 +292,7 @@ remove_ovs_devices(struct rtnl_sock *sock, const char *lab,
             break;
         }
     }
-    sset_destroy(&tuns);
+    simap_destroy(&tuns);
     sset_destroy(&left);
     return error;
 }

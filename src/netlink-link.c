@@ -260,9 +260,16 @@ rtnl_link_list_cb(const struct nlmsghdr *nlh, void *ifindexes)
 int
 rtnl_link_list(struct rtnl_sock *sock, struct simap *ifindexes)
 {
+    return rtnl_link_list_kind(sock, NULL, ifindexes);
+}
+
+int
+rtnl_link_list_kind(struct rtnl_sock *sock, const char *kind,
+                    struct simap *ifindexes)
+{
     union {
         struct nlmsghdr nlh;
-        uint8_t bytes[MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifinfomsg))];
+        uint8_t bytes[256];
     } req;
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
@@ -273,10 +280,22 @@ rtnl_link_list(struct rtnl_sock *sock, struct simap *ifindexes)
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
     ifi->ifi_family = AF_UNSPEC;
+    if (kind) {
+        /* The kernel filters the dump by IFLA_INFO_KIND. */
+        struct nlattr *linkinfo;
+
+        linkinfo = mnl_attr_nest_start_check(nlh, sizeof req, IFLA_LINKINFO);
+        if (!linkinfo
+            || !mnl_attr_put_strz_check(nlh, sizeof req, IFLA_INFO_KIND,
+                                        kind)) {
+            return EINVAL;
+        }
+        mnl_attr_nest_end(nlh, linkinfo);
+    }
 
     /* Devices come and go while a lab is built or torn down; a dump that
      * saw a change is retried. */
-    for (int attempt = 0; attempt < 10; attempt++) {
+    for (int attempt = 0; attempt < 20; attempt++) {
         struct simap links = SIMAP_INITIALIZER(&links);
         struct simap_node *node;
 

@@ -103,6 +103,11 @@ int rtnl_link_del(struct rtnl_batch *, int ifindex, const char *name);
  * device name to its ifindex. */
 int rtnl_link_list(struct rtnl_sock *, struct simap *ifindexes);
 
+/* The same for the devices of one kind only ("tun", "veth": the kernel's
+ * IFLA_INFO_KIND), or of all kinds if 'kind' is NULL. */
+int rtnl_link_list_kind(struct rtnl_sock *, const char *kind,
+                        struct simap *ifindexes);
+
 /* Waits up to 'timeout_ms' milliseconds until none of the devices named in
  * 'names' exists in the socket's namespace any more; returns 0 then, or
  * ETIMEDOUT.

@@ -169,6 +169,15 @@ EOF
 t_fails "a deploy whose last step fails reports failure" "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
 t_assert_nothing_left "$lab"
 
+# --- an OVS that does not answer: the kernel work done meanwhile is undone --
+# (The OVS side runs in parallel with the namespaces and veths; its failure
+# must still roll them back.)
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_match "a deploy whose OVS cannot be reached names it" "$T_TMP/no-ovs.sock" \
+    "$OVS_LAB" up -q --name "$lab" --ovsdb "unix:$T_TMP/no-ovs.sock" "$T_TMP/fails.yaml"
+t_assert_nothing_left "$lab"
+
 # --- a name collision made on purpose: refused, foreign object untouched ----
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
