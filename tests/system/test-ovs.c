@@ -16,6 +16,7 @@
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -789,24 +790,33 @@ test_stop_if_unused(void)
     free(small);
 }
 
+
+/* Puts the lab's bridge, with one access port (VLAN 5) on host[0], into
+ * 'db'. */
 static void
-test_stop(void)
+apply_bridge_with_one_port(struct switchdb *db)
 {
     struct switchdb_lab l;
     struct switchdb_port *p;
 
-    /* A fresh instance with a lab in it. */
-    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, NULL));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
-    CHECK_OK(switchdb_open(private_ovs_remote(po), 20000, &db));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
-    CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 0);
     switchdb_lab_init(&l, lab);
     switchdb_lab_add_bridge(&l, bridge, "netdev", NULL);
     p = switchdb_lab_add_port(&l, bridge, host[0], NULL, "n0", "eth0");
     p->tag = 5;
     CHECK_OK(switchdb_apply(db, &l));
     switchdb_lab_destroy(&l);
+}
+
+static void
+test_stop(void)
+{
+    /* A fresh instance with a lab in it. */
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, NULL));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+    CHECK_OK(switchdb_open(private_ovs_remote(po), 20000, &db));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_EQUAL(count_lab_rows("bridge", lab), 0);
+    apply_bridge_with_one_port(db);
     switchdb_close(db);
     db = NULL;
     CU_ASSERT(link_exists(bridge));
@@ -854,7 +864,6 @@ test_stop_in_background(void)
     struct private_ovs *po2 = NULL;
     struct switchdb *ldb = NULL;
     struct switchdb_lab l;
-    struct switchdb_port *p;
     long int vswitchd;
     bool stopped;
 
@@ -862,12 +871,7 @@ test_stop_in_background(void)
     CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, &db));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po);
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
-    switchdb_lab_init(&l, lab);
-    switchdb_lab_add_bridge(&l, bridge, "netdev", NULL);
-    p = switchdb_lab_add_port(&l, bridge, host[0], NULL, "n0", "eth0");
-    p->tag = 5;
-    CHECK_OK(switchdb_apply(db, &l));
-    switchdb_lab_destroy(&l);
+    apply_bridge_with_one_port(db);
     switchdb_close(db);
     db = NULL;
     private_ovs_release(po);
@@ -991,6 +995,15 @@ main(int argc OVS_UNUSED, char *argv[])
 
     set_program_name(argv[0]);
     switchdb_init_process(false);
+
+    /* A network namespace of the test's own: two ovs-vswitchd with the
+     * userspace datapath cannot share one (both want the datapath's tap
+     * device), and the test's instance must not disturb, nor be disturbed
+     * by, ovs-lab's private OVS of labs running meanwhile.  The daemons it
+     * starts inherit the namespace; it goes away with the last of them. */
+    if (unshare(CLONE_NEWNET)) {
+        ovs_fatal(errno, "unshare(CLONE_NEWNET)");
+    }
 
     parent = xasprintf("/run/ovs-lab-test-%ld", pid);
     dir = xasprintf("%s/ovs", parent);
