@@ -528,7 +528,7 @@ build_switchdb_lab(const struct plan *plan, struct switchdb_lab *lab)
 /* Switches.
  *
  * Most of the time "up" of a large lab takes is ovs-vswitchd's: starting
- * the private OVS (about 0.2 s) and adding the ports (about 1.7 s for
+ * the private OVS (about 0.2 s) and adding the ports (1.1-1.7 s for
  * 1000).  ovs-lab is meanwhile idle, so a worker thread does the OVS side
  * in parallel with the kernel work: it connects to (or starts) the OVS
  * while the namespaces and veths are created, and adds the bridges and
