@@ -381,16 +381,17 @@ print_lab_text(const struct json *json)
 }
 
 /* Connects to the OVS that 'record''s lab is in, without starting
- * anything.  Returns NULL if it is not reachable (status then shows the
+ * anything, replicating only the lab's rows (the other labs' may be
+ * thousands).  Returns NULL if it is not reachable (status then shows the
  * ports as unknown). */
 static struct switchdb *
 connect_for_status(const struct lab_record *record,
                    struct private_ovs **privatep)
 {
     struct switchdb *db = NULL;
-    char *error = lab_connect_ovs(record->state.private_ovs
-                                  ? NULL : record->state.ovsdb,
-                                  false, &db, privatep);
+    char *error = lab_connect_ovs_lab(record->state.private_ovs
+                                      ? NULL : record->state.ovsdb,
+                                      record->state.lab, &db, privatep);
 
     if (error) {
         fprintf(stderr, "ovs-lab: warning: %s\n", error);
