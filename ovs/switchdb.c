@@ -1008,10 +1008,24 @@ switchdb_apply(struct switchdb *db, const struct switchdb_lab *lab)
 char *
 switchdb_apply_bridges(struct switchdb *db, const struct switchdb_lab *lab)
 {
+    const struct ovsrec_open_vswitch *ovs;
     int64_t next_cfg = 0;
     char *error;
 
+    /* A bridge of the same name may just have been deleted ("up" right
+     * after "down") without ovs-vswitchd having applied that yet.  If it
+     * saw the deletion and the new bridge in one reconfiguration, it would
+     * keep the old bridge, whose devices "down" has deleted; so it gets to
+     * catch up first (no wait at all when it has). */
     ovsdb_idl_run(db->idl);
+    ovs = ovsrec_open_vswitch_first(db->idl);
+    if (ovs && ovs->cur_cfg < ovs->next_cfg) {
+        error = switchdb_wait_cur_cfg(db, ovs->next_cfg);
+        if (error) {
+            return error;
+        }
+    }
+
     error = check_apply(db, lab);
     if (error) {
         return error;
