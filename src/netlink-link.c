@@ -257,6 +257,12 @@ rtnl_link_list_cb(const struct nlmsghdr *nlh, void *ifindexes)
     return MNL_CB_OK;
 }
 
+static void
+rtnl_link_list_restart(void *links)
+{
+    simap_clear(links);
+}
+
 int
 rtnl_link_list(struct rtnl_sock *sock, struct simap *ifindexes)
 {
@@ -271,6 +277,8 @@ rtnl_link_list_kind(struct rtnl_sock *sock, const char *kind,
         struct nlmsghdr nlh;
         uint8_t bytes[256];
     } req;
+    struct simap links = SIMAP_INITIALIZER(&links);
+    struct simap_node *node;
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
     int error;
@@ -293,23 +301,16 @@ rtnl_link_list_kind(struct rtnl_sock *sock, const char *kind,
         mnl_attr_nest_end(nlh, linkinfo);
     }
 
-    /* Devices come and go while a lab is built or torn down; a dump that
-     * saw a change is retried. */
-    for (int attempt = 0; attempt < 20; attempt++) {
-        struct simap links = SIMAP_INITIALIZER(&links);
-        struct simap_node *node;
-
-        error = rtnl_sock_dump(sock, nlh, rtnl_link_list_cb, &links);
-        if (!error) {
-            SIMAP_FOR_EACH (node, &links) {
-                simap_put(ifindexes, node->name, node->data);
-            }
-        }
-        simap_destroy(&links);
-        if (error != EAGAIN) {
-            break;
+    /* Collected apart: a dump that never comes through leaves 'ifindexes'
+     * as it was. */
+    error = rtnl_sock_dump_consistent(sock, nlh, rtnl_link_list_restart,
+                                      rtnl_link_list_cb, &links);
+    if (!error) {
+        SIMAP_FOR_EACH (node, &links) {
+            simap_put(ifindexes, node->name, node->data);
         }
     }
+    simap_destroy(&links);
     return error;
 }
 

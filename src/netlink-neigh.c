@@ -77,30 +77,30 @@ neigh_flush_cb(const struct nlmsghdr *nlh, void *b_)
     return MNL_CB_OK;
 }
 
+static void
+neigh_flush_restart(void *b)
+{
+    rtnl_batch_clear(b);
+}
+
 int
 rtnl_neigh_flush(struct rtnl_sock *sock, size_t *n_flushed)
 {
     struct rtnl_batch *b = rtnl_batch_create();
+    union {
+        char buf[MNL_SOCKET_BUFFER_SIZE];
+        struct nlmsghdr align;
+    } u;
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
+    struct ndmsg *ndm;
     int error;
 
-    for (int attempt = 0; attempt < 20; attempt++) {
-        union {
-            char buf[MNL_SOCKET_BUFFER_SIZE];
-            struct nlmsghdr align;
-        } u;
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(u.buf);
-        struct ndmsg *ndm;
-
-        nlh->nlmsg_type = RTM_GETNEIGH;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        ndm = mnl_nlmsg_put_extra_header(nlh, sizeof *ndm);
-        ndm->ndm_family = AF_UNSPEC;
-        rtnl_batch_clear(b);
-        error = rtnl_sock_dump(sock, nlh, neigh_flush_cb, b);
-        if (error != EAGAIN) {
-            break;
-        }
-    }
+    nlh->nlmsg_type = RTM_GETNEIGH;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    ndm = mnl_nlmsg_put_extra_header(nlh, sizeof *ndm);
+    ndm->ndm_family = AF_UNSPEC;
+    error = rtnl_sock_dump_consistent(sock, nlh, neigh_flush_restart,
+                                      neigh_flush_cb, b);
     if (n_flushed) {
         *n_flushed = error ? 0 : rtnl_batch_count(b);
     }

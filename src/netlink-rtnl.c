@@ -612,3 +612,19 @@ rtnl_sock_dump(struct rtnl_sock *sock, struct nlmsghdr *request,
     }
     return error ? error : interrupted ? EAGAIN : 0;
 }
+
+int
+rtnl_sock_dump_consistent(struct rtnl_sock *sock, struct nlmsghdr *request,
+                          void (*restart)(void *aux), mnl_cb_t cb, void *aux)
+{
+    int error = EAGAIN;
+
+    for (int attempt = 0; attempt < RTNL_DUMP_ATTEMPTS && error == EAGAIN;
+         attempt++) {
+        if (restart) {
+            restart(aux);
+        }
+        error = rtnl_sock_dump(sock, request, cb, aux);
+    }
+    return error;
+}

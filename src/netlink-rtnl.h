@@ -135,4 +135,14 @@ char *rtnl_sock_run(struct rtnl_sock *, struct rtnl_batch *)
 int rtnl_sock_dump(struct rtnl_sock *, struct nlmsghdr *request,
                    mnl_cb_t cb, void *aux);
 
+/* rtnl_sock_dump() again until a dump comes through uninterrupted, at most
+ * RTNL_DUMP_ATTEMPTS times (then EAGAIN): devices and neighbours come and
+ * go while labs are built and torn down.  'restart', if nonnull, is called
+ * with 'aux' before each attempt, to forget what 'cb' collected from an
+ * interrupted one. */
+#define RTNL_DUMP_ATTEMPTS 20
+int rtnl_sock_dump_consistent(struct rtnl_sock *, struct nlmsghdr *request,
+                              void (*restart)(void *aux), mnl_cb_t cb,
+                              void *aux);
+
 #endif /* netlink-rtnl.h */

@@ -86,30 +86,29 @@ owner_collect(const struct nlmsghdr *nlh, void *aux_)
     return MNL_CB_OK;
 }
 
-/* Dumps the links of 'sock''s namespace into 'aux'.  A dump that a
- * concurrent change interrupted (EAGAIN) is started again: other labs come
- * and go while this one is torn down. */
+static void
+owner_dump_restart(void *aux_)
+{
+    struct owner_dump *aux = aux_;
+
+    sset_clear(aux->names);
+}
+
+/* Dumps the links of 'sock''s namespace into 'aux' (other labs come and go
+ * while this one is torn down: see rtnl_sock_dump_consistent()). */
 static int
 owner_dump_links(struct rtnl_sock *sock, struct owner_dump *aux)
 {
-    int error;
+    char buf[MNL_SOCKET_BUFFER_SIZE];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    struct ifinfomsg *ifi;
 
-    for (int attempt = 0; attempt < 20; attempt++) {
-        char buf[MNL_SOCKET_BUFFER_SIZE];
-        struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-        struct ifinfomsg *ifi;
-
-        nlh->nlmsg_type = RTM_GETLINK;
-        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-        ifi->ifi_family = AF_UNSPEC;
-        sset_clear(aux->names);
-        error = rtnl_sock_dump(sock, nlh, owner_collect, aux);
-        if (error != EAGAIN) {
-            break;
-        }
-    }
-    return error;
+    nlh->nlmsg_type = RTM_GETLINK;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
+    ifi->ifi_family = AF_UNSPEC;
+    return rtnl_sock_dump_consistent(sock, nlh, owner_dump_restart,
+                                     owner_collect, aux);
 }
 
 bool
