@@ -299,6 +299,37 @@ switchdb_open_lab(const char *remote, int timeout_ms, const char *lab,
     return switchdb_open__(remote, timeout_ms, lab, dbp);
 }
 
+/* Runs the IDL of 'db' until 'done' (called after each run) returns true,
+ * at most for the connection's timeout.  Returns whether 'done' did. */
+static bool
+switchdb_run_until(struct switchdb *db,
+                   bool (*done)(struct switchdb *, const void *aux),
+                   const void *aux)
+{
+    long long int deadline = time_msec() + db->timeout_ms;
+
+    for (;;) {
+        ovsdb_idl_run(db->idl);
+        if (done(db, aux)) {
+            return true;
+        }
+        if (time_msec() >= deadline) {
+            return false;
+        }
+        ovsdb_idl_wait(db->idl);
+        poll_timer_wait_until(deadline);
+        poll_block();
+    }
+}
+
+static bool
+condition_applied(struct switchdb *db, const void *seqno_)
+{
+    const unsigned int *seqno = seqno_;
+
+    return ovsdb_idl_get_condition_seqno(db->idl) >= *seqno;
+}
+
 /* Makes a connection opened with switchdb_open_lab() replicate every row,
  * like one from switchdb_open(), and waits until it does.  Returns NULL or
  * an error message. */
@@ -306,7 +337,6 @@ static char *
 switchdb_widen(struct switchdb *db)
 {
     struct ovsdb_idl_condition cond;
-    long long int deadline;
     unsigned int seqno;
 
     if (!db->lab) {
@@ -322,20 +352,11 @@ switchdb_widen(struct switchdb *db)
     seqno = ovsrec_interface_set_condition(db->idl, &cond);
     ovsdb_idl_condition_destroy(&cond);
 
-    deadline = time_msec() + db->timeout_ms;
-    for (;;) {
-        ovsdb_idl_run(db->idl);
-        if (ovsdb_idl_get_condition_seqno(db->idl) >= seqno) {
-            return NULL;
-        }
-        if (time_msec() >= deadline) {
-            return xasprintf("%s: the database did not send all of its rows "
-                             "within %d ms", db->remote, db->timeout_ms);
-        }
-        ovsdb_idl_wait(db->idl);
-        poll_timer_wait_until(deadline);
-        poll_block();
+    if (!switchdb_run_until(db, condition_applied, &seqno)) {
+        return xasprintf("%s: the database did not send all of its rows "
+                         "within %d ms", db->remote, db->timeout_ms);
     }
+    return NULL;
 }
 
 void
@@ -499,33 +520,31 @@ switchdb_transact(struct switchdb *db, const char *comment,
     }
 }
 
+static bool
+cur_cfg_reached(struct switchdb *db, const void *next_cfg_)
+{
+    const int64_t *next_cfg = next_cfg_;
+    const struct ovsrec_open_vswitch *ovs = ovsrec_open_vswitch_first(db->idl);
+
+    return ovs && ovs->cur_cfg >= *next_cfg;
+}
+
 /* Waits until ovs-vswitchd reports in Open_vSwitch.cur_cfg that it has
  * applied configuration 'next_cfg'. */
 static char *
 switchdb_wait_cur_cfg(struct switchdb *db, int64_t next_cfg)
 {
-    long long int deadline = time_msec() + db->timeout_ms;
+    const struct ovsrec_open_vswitch *ovs;
 
-    for (;;) {
-        const struct ovsrec_open_vswitch *ovs;
-
-        ovsdb_idl_run(db->idl);
-        ovs = ovsrec_open_vswitch_first(db->idl);
-        if (ovs && ovs->cur_cfg >= next_cfg) {
-            return NULL;
-        }
-        if (time_msec() >= deadline) {
-            return xasprintf("%s: ovs-vswitchd did not apply the "
-                             "configuration within %d ms (next_cfg %"PRId64
-                             ", cur_cfg %"PRId64"): is ovs-vswitchd running "
-                             "and connected to this database?",
-                             db->remote, db->timeout_ms, next_cfg,
-                             ovs ? ovs->cur_cfg : 0);
-        }
-        ovsdb_idl_wait(db->idl);
-        poll_timer_wait_until(deadline);
-        poll_block();
+    if (switchdb_run_until(db, cur_cfg_reached, &next_cfg)) {
+        return NULL;
     }
+    ovs = ovsrec_open_vswitch_first(db->idl);
+    return xasprintf("%s: ovs-vswitchd did not apply the configuration "
+                     "within %d ms (next_cfg %"PRId64", cur_cfg %"PRId64"): "
+                     "is ovs-vswitchd running and connected to this "
+                     "database?", db->remote, db->timeout_ms, next_cfg,
+                     ovs ? ovs->cur_cfg : 0);
 }
 
 static enum build_result
@@ -913,6 +932,21 @@ port_is_pending(const struct db_index *idx, const struct switchdb_port *sp)
             && !(iface->error && iface->error[0]));
 }
 
+static bool
+no_port_pending(struct switchdb *db, const void *lab_)
+{
+    const struct switchdb_lab *lab = lab_;
+    struct db_index idx;
+    bool pending = false;
+
+    db_index_init(&idx, db->idl);
+    for (size_t i = 0; i < lab->n_ports && !pending; i++) {
+        pending = port_is_pending(&idx, lab->ports[i]);
+    }
+    db_index_destroy(&idx);
+    return !pending;
+}
+
 /* Waits, up to the timeout, until ovs-vswitchd has reported an OpenFlow
  * port or an error for every port of 'lab'.  cur_cfg >= next_cfg normally
  * means it has, but under load ovs-vswitchd has been seen to report
@@ -920,25 +954,8 @@ port_is_pending(const struct db_index *idx, const struct switchdb_port *sp)
 static void
 wait_for_ports(struct switchdb *db, const struct switchdb_lab *lab)
 {
-    long long int deadline = time_msec() + db->timeout_ms;
-
-    for (;;) {
-        struct db_index idx;
-        bool pending = false;
-
-        ovsdb_idl_run(db->idl);
-        db_index_init(&idx, db->idl);
-        for (size_t i = 0; i < lab->n_ports && !pending; i++) {
-            pending = port_is_pending(&idx, lab->ports[i]);
-        }
-        db_index_destroy(&idx);
-        if (!pending || time_msec() >= deadline) {
-            return;
-        }
-        ovsdb_idl_wait(db->idl);
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
+    /* What is still missing then, check_ports() reports. */
+    switchdb_run_until(db, no_port_pending, lab);
 }
 
 /* After ovs-vswitchd has applied the lab, checks that each of its ports got
