@@ -545,7 +545,6 @@ struct switch_worker {
     struct switchdb_lab lab;
     struct latch ports_go;      /* Set when the ports may be added... */
     atomic_bool abort;          /* ...or when they must not be after all. */
-    bool released;              /* Main thread: 'ports_go' was set. */
     char *error;                /* The worker's result, after joining. */
 };
 
@@ -605,10 +604,9 @@ release_switch_ports(struct deploy *d, bool abort)
 {
     struct switch_worker *w = d->switches;
 
-    if (w && !w->released) {
+    if (w && !latch_is_set(&w->ports_go)) {
         atomic_store(&w->abort, abort);
         latch_set(&w->ports_go);
-        w->released = true;
     }
 }
 
