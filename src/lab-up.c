@@ -446,8 +446,7 @@ configure_namespaces(struct deploy *d, size_t *n)
         error = rtnl_batch_count(batch)
                 ? rtnl_sock_run(d->socks[i], batch) : NULL;
         if (error) {
-            ds_put_format(&errors, "%s\n", error);
-            free(error);
+            error_list_add(&errors, error);
             continue;
         }
 
