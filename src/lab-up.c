@@ -266,6 +266,19 @@ bring_up_iface(struct rtnl_batch *batch, int ifindex,
     rtnl_link_set_up(batch, ifindex, iface->name, true);
 }
 
+/* The flags besides IFF_UP that the host end of 'pv' gets.  A switch
+ * port is made promiscuous here, in the same request that brings it up:
+ * ovs-vswitchd would otherwise do it while adding the port, one ioctl and
+ * one link change per port under the RTNL lock, after which it
+ * reconfigures all bridges once more (adding 1000 ports took 0.2-0.3 s
+ * longer).  It leaves the flag alone then, also when it removes the port,
+ * since it did not set it. */
+static unsigned int
+switch_port_flags(const struct plan_veth *pv)
+{
+    return pv->kind == PLAN_VETH_SWITCH ? IFF_PROMISC : 0;
+}
+
 /* Creates the veth pairs: from a socket in each node's namespace, one
  * batch per node, the node end in the node and the peer in the host or in
  * the other node; the node end is brought up in the same batch.  Then, in
@@ -340,7 +353,9 @@ create_veths(struct deploy *d, size_t *n)
 
                 owner_mark_link(batch, 0, pv->b_name, mark);
                 rtnl_link_set_ipv6_link_local(batch, 0, pv->b_name, false);
-                rtnl_link_set_up(batch, 0, pv->b_name, true);
+                rtnl_link_set_flags(batch, 0, pv->b_name,
+                                    IFF_UP | switch_port_flags(pv),
+                                    IFF_UP | IFF_PROMISC);
                 free(mark);
             }
         }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "netlink-rtnl.h"
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "simap.h"
 #include "sset.h"
@@ -38,14 +39,14 @@ rtnl_link_end_check(const struct rtnl_link_end *end)
 }
 
 static void
-rtnl_put_ifinfomsg(struct ifinfomsg *ifi, int ifindex, bool up,
-                   bool change_up)
+rtnl_put_ifinfomsg(struct ifinfomsg *ifi, int ifindex, unsigned int flags,
+                   unsigned int change)
 {
     memset(ifi, 0, sizeof *ifi);
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = ifindex;
-    ifi->ifi_flags = up ? IFF_UP : 0;
-    ifi->ifi_change = change_up ? IFF_UP : 0;
+    ifi->ifi_flags = flags & change;
+    ifi->ifi_change = change;
 }
 
 /* Adds the attributes that describe 'end' (after its ifinfomsg). */
@@ -89,7 +90,7 @@ rtnl_put_veth_linkinfo(struct nlmsghdr *nlh, const struct rtnl_link_end *peer)
         return false;
     }
     ifi = mnl_nlmsg_get_payload_tail(nlh);
-    rtnl_put_ifinfomsg(ifi, peer->ifindex, false, false);
+    rtnl_put_ifinfomsg(ifi, peer->ifindex, 0, 0);
     nlh->nlmsg_len += MNL_ALIGN(sizeof *ifi);
     if (!rtnl_put_link_end_attrs(nlh, peer)) {
         return false;
@@ -118,7 +119,8 @@ rtnl_link_add_veth(struct rtnl_batch *b, const struct rtnl_veth *veth)
 
     nlh = rtnl_batch_start(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
     ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-    rtnl_put_ifinfomsg(ifi, veth->end.ifindex, veth->end.up, veth->end.up);
+    rtnl_put_ifinfomsg(ifi, veth->end.ifindex, IFF_UP,
+                       veth->end.up ? IFF_UP : 0);
     if (!error
         && (!rtnl_put_link_end_attrs(nlh, &veth->end)
             || !rtnl_put_veth_linkinfo(nlh, &veth->peer))) {
@@ -143,7 +145,8 @@ rtnl_link_describe(int ifindex, const char *name)
  * Stores 0 or an errno in '*errorp'. */
 static struct nlmsghdr *
 rtnl_link_start(struct rtnl_batch *b, uint16_t type, int ifindex,
-                const char *name, bool up, bool change_up, int *errorp)
+                const char *name, unsigned int flags, unsigned int change,
+                int *errorp)
 {
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
@@ -152,7 +155,7 @@ rtnl_link_start(struct rtnl_batch *b, uint16_t type, int ifindex,
                ? 0 : EINVAL);
     nlh = rtnl_batch_start(b, type, 0);
     ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-    rtnl_put_ifinfomsg(ifi, ifindex > 0 ? ifindex : 0, up, change_up);
+    rtnl_put_ifinfomsg(ifi, ifindex > 0 ? ifindex : 0, flags, change);
     /* Never both: an ifindex with IFLA_IFNAME renames the device. */
     if (!*errorp && ifindex <= 0
         && !mnl_attr_put_strz_check(nlh, RTNL_MSG_MAX, IFLA_IFNAME, name)) {
@@ -161,21 +164,47 @@ rtnl_link_start(struct rtnl_batch *b, uint16_t type, int ifindex,
     return nlh;
 }
 
-int
-rtnl_link_set_up(struct rtnl_batch *b, int ifindex, const char *name,
-                 bool up)
+/* Appends " up"/" down" and " promisc on"/" promisc off" for the flags of
+ * 'change' to 's'. */
+static void
+rtnl_link_describe_flags(struct ds *s, unsigned int flags,
+                         unsigned int change)
 {
+    if (change & IFF_UP) {
+        ds_put_cstr(s, flags & IFF_UP ? " up" : " down");
+    }
+    if (change & IFF_PROMISC) {
+        ds_put_format(s, " promisc %s", flags & IFF_PROMISC ? "on" : "off");
+    }
+}
+
+int
+rtnl_link_set_flags(struct rtnl_batch *b, int ifindex, const char *name,
+                    unsigned int flags, unsigned int change)
+{
+    struct ds what = DS_EMPTY_INITIALIZER;
     struct nlmsghdr *nlh;
     char *dev;
     int error;
 
-    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, up, true, &error);
+    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, flags, change,
+                          &error);
+    if (!error && (!change || change & ~(IFF_UP | IFF_PROMISC))) {
+        error = EINVAL;
+    }
     dev = rtnl_link_describe(ifindex, name);
-    error = rtnl_batch_finish(b, nlh, error,
-                              xasprintf("set link %s %s",
-                                        dev, up ? "up" : "down"));
+    ds_put_format(&what, "set link %s", dev);
+    rtnl_link_describe_flags(&what, flags, change);
+    error = rtnl_batch_finish(b, nlh, error, ds_steal_cstr(&what));
     free(dev);
     return error;
+}
+
+int
+rtnl_link_set_up(struct rtnl_batch *b, int ifindex, const char *name,
+                 bool up)
+{
+    return rtnl_link_set_flags(b, ifindex, name, up ? IFF_UP : 0, IFF_UP);
 }
 
 int
@@ -187,8 +216,7 @@ rtnl_link_set_ipv6_link_local(struct rtnl_batch *b, int ifindex,
     char *dev;
     int error;
 
-    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, false, false,
-                          &error);
+    nlh = rtnl_link_start(b, RTM_NEWLINK, ifindex, name, 0, 0, &error);
     af_spec = mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, IFLA_AF_SPEC);
     inet6 = af_spec ? mnl_attr_nest_start_check(nlh, RTNL_MSG_MAX, AF_INET6)
                     : NULL;
@@ -217,8 +245,7 @@ rtnl_link_del(struct rtnl_batch *b, int ifindex, const char *name)
     char *dev;
     int error;
 
-    nlh = rtnl_link_start(b, RTM_DELLINK, ifindex, name, false, false,
-                          &error);
+    nlh = rtnl_link_start(b, RTM_DELLINK, ifindex, name, 0, 0, &error);
     dev = rtnl_link_describe(ifindex, name);
     error = rtnl_batch_finish(b, nlh, error,
                               xasprintf("delete link %s", dev));

@@ -84,6 +84,12 @@ int rtnl_link_add_veth(struct rtnl_batch *, const struct rtnl_veth *);
 int rtnl_link_set_up(struct rtnl_batch *, int ifindex, const char *name,
                      bool up);
 
+/* Sets the device flags in 'change' (IFF_UP, IFF_PROMISC; EINVAL for any
+ * other) to their values in 'flags', leaving the others alone: one request,
+ * one notification.  The device is identified as for rtnl_link_set_up(). */
+int rtnl_link_set_flags(struct rtnl_batch *, int ifindex, const char *name,
+                        unsigned int flags, unsigned int change);
+
 /* Whether a device gets an IPv6 link-local address when it comes up
  * (IFLA_INET6_ADDR_GEN_MODE EUI64 or NONE).  Without one it sends no IPv6
  * autoconfiguration traffic at all: no duplicate address detection, router

@@ -76,6 +76,8 @@ t_match "ovs-vsctl: b1's port has tag 20" '^20$' \
     ovs-vsctl --db="$PRIVATE_DB" get port "$(port_of b1)" tag
 t_match "ovs-vsctl: t1's port trunks 10 and 20" '^\[10, 20\]$' \
     ovs-vsctl --db="$PRIVATE_DB" get port "$(port_of t1)" trunks
+t_match "a1's host end is promiscuous (set by up, not by ovs-vswitchd)" \
+    '[<,]PROMISC[,>]' ip link show "$(port_of a1)"
 t_match "ovs-vsctl: the bridge is the lab's, userspace datapath" 'netdev' \
     ovs-vsctl --db="$PRIVATE_DB" --bare --columns=datapath_type find bridge "external_ids:ovs-lab.lab=$lab"
 t_match "ovs-vsctl: interfaces got an OpenFlow port" '^[1-9]' \

@@ -290,6 +290,44 @@ test_link_set_up(void)
 }
 
 static void
+test_link_set_flags(void)
+{
+    struct rtnl_batch *b = rtnl_batch_create();
+    const struct ifinfomsg *ifi;
+
+    /* Up and promiscuous in one request. */
+    CU_ASSERT_EQUAL(rtnl_link_set_flags(b, 0, "ol1a2b3c-12",
+                                        IFF_UP | IFF_PROMISC,
+                                        IFF_UP | IFF_PROMISC), 0);
+    ifi = mnl_nlmsg_get_payload(rtnl_batch_msg(b, 0));
+    CU_ASSERT_EQUAL(ifi->ifi_flags, IFF_UP | IFF_PROMISC);
+    CU_ASSERT_EQUAL(ifi->ifi_change, IFF_UP | IFF_PROMISC);
+    CU_ASSERT_STRING_EQUAL(rtnl_batch_desc(b, 0),
+                           "set link ol1a2b3c-12 up promisc on");
+
+    /* Only the flags in 'change' are set, whatever 'flags' says. */
+    CU_ASSERT_EQUAL(rtnl_link_set_flags(b, 4, "eth0", IFF_UP | IFF_PROMISC,
+                                        IFF_PROMISC), 0);
+    ifi = mnl_nlmsg_get_payload(rtnl_batch_msg(b, 1));
+    CU_ASSERT_EQUAL(ifi->ifi_index, 4);
+    CU_ASSERT_EQUAL(ifi->ifi_flags, IFF_PROMISC);
+    CU_ASSERT_EQUAL(ifi->ifi_change, IFF_PROMISC);
+    CU_ASSERT_STRING_EQUAL(rtnl_batch_desc(b, 1),
+                           "set link eth0 promisc on");
+
+    CU_ASSERT_EQUAL(rtnl_link_set_flags(b, 4, "eth0", 0, IFF_PROMISC), 0);
+    CU_ASSERT_STRING_EQUAL(rtnl_batch_desc(b, 2),
+                           "set link eth0 promisc off");
+
+    /* Nothing to change, or a flag it does not handle. */
+    CU_ASSERT_EQUAL(rtnl_link_set_flags(b, 4, "eth0", 0, 0), EINVAL);
+    CU_ASSERT_EQUAL(rtnl_link_set_flags(b, 4, "eth0", IFF_NOARP,
+                                        IFF_NOARP), EINVAL);
+    CU_ASSERT_EQUAL(rtnl_batch_count(b), 3);
+    rtnl_batch_destroy(b);
+}
+
+static void
 test_link_del(void)
 {
     const struct nlattr *tb[TB_SIZE];
@@ -598,6 +636,7 @@ main(void)
         { "veth with names only", test_veth_minimal },
         { "veth invalid arguments", test_veth_invalid },
         { "link set up/down", test_link_set_up },
+        { "link set flags", test_link_set_flags },
         { "link delete", test_link_del },
         { "neighbour delete", test_neigh_del },
         { "IPv4 address", test_addr_ipv4 },
