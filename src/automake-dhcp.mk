@@ -7,6 +7,20 @@ libovslab_la_SOURCES += \
 	src/dhcp-util.c src/dhcp-util.h \
 	src/json-util.c src/json-util.h
 
+# The program udhcpc runs to record a lease, without libc: found next to
+# ovs-lab (a build tree) or in pkglibexecdir; without it, a shell script.
+# Linked by the compiler alone: libtool would add its own ideas to
+# -nostdlib -static.
+if HAVE_LEASE_HOOK
+pkglibexec_PROGRAMS = ovs-lab-lease-hook
+ovs_lab_lease_hook_SOURCES = src/lease-hook.c
+ovs_lab_lease_hook_CPPFLAGS =
+ovs_lab_lease_hook_CFLAGS = $(LEASE_HOOK_CFLAGS)
+ovs_lab_lease_hook_LDADD =
+ovs_lab_lease_hook_LINK = $(CCLD) $(ovs_lab_lease_hook_CFLAGS) $(CFLAGS) \
+	$(LEASE_HOOK_LDFLAGS) $(LDFLAGS) -o $@
+endif
+
 # The generated dnsmasq configuration, lease records and lease JSON
 # (no root).
 UNIT_TESTS += tests/unit/test-dhcp

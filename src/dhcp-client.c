@@ -50,6 +50,10 @@ extern char **environ;
 /* The environment variable that tells the script where to record. */
 #define LEASE_FILE_ENV "OVS_LAB_LEASE_FILE"
 
+/* The name of the program that replaces udhcpc's script where it is built
+ * (src/lease-hook.c). */
+#define LEASE_HOOK_NAME "ovs-lab-lease-hook"
+
 /* The scripts only record the lease.  udhcpc's record is read once udhcpc
  * has exited, so it is written in place (the script runs for every client:
  * one program less to start matters with many); dhclient's is watched
@@ -135,7 +139,8 @@ struct client {
 struct client_run {
     const struct client_kind *kind;
     char *program;              /* Full path of the client. */
-    char *script_path;
+    char *script_path;          /* The script, or the lease hook... */
+    bool write_script;          /* ...if this is false. */
     char *conf_path;            /* dhclient.conf (dhclient). */
     int timeout_ms;
 
@@ -300,6 +305,37 @@ client_run_destroy(struct client_run *run)
     free(run->conf_path);
 }
 
+/* The lease hook (src/lease-hook.c), as udhcpc's script: next to the
+ * running program (ovs-lab in a build tree), else where "make install" put
+ * it.  NULL if neither is there, e.g. on an architecture it is not built
+ * for: then udhcpc runs the shell script, which does the same, slower. */
+static char *
+find_lease_hook(void)
+{
+    char *exe = realpath("/proc/self/exe", NULL);
+    char *candidates[2];
+    char *found = NULL;
+
+    candidates[0] = NULL;
+    if (exe) {
+        char *dir = dir_name(exe);
+
+        candidates[0] = xasprintf("%s/%s", dir, LEASE_HOOK_NAME);
+        free(dir);
+        free(exe);
+    }
+    candidates[1] = xasprintf("%s/%s", OVS_LAB_PKGLIBEXECDIR,
+                              LEASE_HOOK_NAME);
+    for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
+        if (!found && candidates[i] && !access(candidates[i], X_OK)) {
+            found = candidates[i];
+        } else {
+            free(candidates[i]);
+        }
+    }
+    return found;
+}
+
 /* Fills in 'run' for the DHCP interfaces of 's'. */
 static void
 client_run_init(struct client_run *run, const struct scenario *s,
@@ -310,7 +346,12 @@ client_run_init(struct client_run *run, const struct scenario *s,
     memset(run, 0, sizeof *run);
     run->kind = scenario_client_kind(s);
     run->timeout_ms = timeout_ms;
-    run->script_path = xasprintf("%s/%s", dir, run->kind->script_name);
+    run->script_path = (run->kind == &udhcpc_kind ? find_lease_hook()
+                        : NULL);
+    run->write_script = !run->script_path;
+    if (run->write_script) {
+        run->script_path = xasprintf("%s/%s", dir, run->kind->script_name);
+    }
     if (run->kind == &dhclient_kind) {
         run->conf_path = xasprintf("%s/dhclient.conf", dir);
     }
@@ -355,7 +396,8 @@ timeout_seconds(const struct client_run *run)
     return MAX(1, (run->timeout_ms + 999) / 1000);
 }
 
-/* Finds the programs and writes the script (and dhclient.conf). */
+/* Finds the programs and writes the script (unless udhcpc runs the lease
+ * hook) and dhclient.conf. */
 static char *
 prepare(struct client_run *run)
 {
@@ -367,13 +409,15 @@ prepare(struct client_run *run)
         return xasprintf("%s is not installed; install the %s package",
                          program, run->kind->package);
     }
-    err = file_write_string(run->script_path, run->kind->script);
-    if (!err && chmod(run->script_path, 0755)) {
-        err = errno;
-    }
-    if (err) {
-        return xasprintf("cannot write %s: %s", run->script_path,
-                         ovs_strerror(err));
+    if (run->write_script) {
+        err = file_write_string(run->script_path, run->kind->script);
+        if (!err && chmod(run->script_path, 0755)) {
+            err = errno;
+        }
+        if (err) {
+            return xasprintf("cannot write %s: %s", run->script_path,
+                             ovs_strerror(err));
+        }
     }
     if (run->conf_path) {
         /* One attempt of the whole timeout, retrying every 1 to 2 s

@@ -19,9 +19,9 @@
  * creations: the client, and its script at start and once leased) from
  * being shared by more clients than they can serve.
  *
- * A client does not configure anything itself: its script (written by
- * ovs-lab into the state directory) only records the lease it obtained
- * into a file, and ovs-lab then applies the lease over rtnetlink: the
+ * A client does not configure anything itself: its script only records
+ * the lease it obtained into a file, and ovs-lab then applies the lease
+ * over rtnetlink: the
  * address with the lease's prefix length, and a default route via the
  * lease's router if the node has no IPv4 default route of its own (the
  * scenario's, or one from an earlier interface's lease).  The address is
@@ -47,8 +47,11 @@
  *     dhclient-NODE.IFACE.leases     dhclient's own lease database and
  *     dhclient-NODE.IFACE.pid        pid file (dhclient only)
  *
- * and, shared by all clients, dhcp-client-udhcpc.sh or
- * dhcp-client-dhclient.sh (the script) and dhclient.conf.
+ * and, shared by all clients, dhcp-client-dhclient.sh (the script) and
+ * dhclient.conf, or dhcp-client-udhcpc.sh where udhcpc's script is not
+ * the program ovs-lab-lease-hook (src/lease-hook.c: the same, without a
+ * shell or libc to start twice per client; it is found next to the
+ * ovs-lab executable or in pkglibexecdir).
  */
 #ifndef DHCP_CLIENT_H
 #define DHCP_CLIENT_H 1

@@ -55,6 +55,11 @@ t_cleanup_lab "$lab"
 t_ok "up succeeds when the client without a lease is expected to get none" \
     "$OVS_LAB" up -q --name "$lab" "$T_TMP/expected.yaml"
 t_match "c1 holds its fixed lease" 'inet 10\.6\.0\.100/24' ip -n "$lab-c1" -4 addr show dev eth0
+if [ -x "$OVS_LAB_BUILDDIR/ovs-lab-lease-hook" ]; then
+    # It is built: udhcpc ran it, not the slower shell script.
+    t_fails "udhcpc's lease hook was used, no shell script was written" \
+        test -e "/run/ovs-lab/labs/$lab/dhcp-client-udhcpc.sh"
+fi
 t_fails "c2 has no IPv4 address" grep -q inet <<<"$(ip -n "$lab-c2" -4 addr show dev eth0)"
 t_fails "c3 has no IPv4 address" grep -q inet <<<"$(ip -n "$lab-c3" -4 addr show dev eth0)"
 pids=$(t_lab_pids "$lab")
