@@ -21,6 +21,7 @@ T_TMP=$(mktemp -d /tmp/ovs-lab-test.XXXXXX)
 t_passed=0
 t_failed=0
 t_labs=()
+t_exit_cmds=()
 
 # A lab name no other run uses: short, because OVS bridge names are
 # "LAB-SWITCH" and must fit in 15 bytes.
@@ -76,10 +77,19 @@ t_cleanup_lab() {
     t_labs+=("$1")
 }
 
+# t_at_exit COMMAND: run COMMAND (no arguments; a function, say) at exit,
+# after the labs' "ovs-lab down", whatever happens.
+t_at_exit() {
+    t_exit_cmds+=("$1")
+}
+
 t_exit_cleanup() {
-    local lab
+    local lab cmd
     for lab in "${t_labs[@]}"; do
         "$OVS_LAB" down -q "$lab" >/dev/null 2>&1
+    done
+    for cmd in "${t_exit_cmds[@]}"; do
+        "$cmd" >/dev/null 2>&1
     done
     rm -rf "$T_TMP"
 }

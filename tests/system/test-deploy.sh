@@ -192,46 +192,63 @@ t_assert_nothing_left "$lab"
 
 # --- an existing Open vSwitch (--ovsdb / OVS_LAB_OVSDB) ----------------------
 # Stands for the user's own OVS: daemons of this test, in a directory of its
-# own, with a bridge that is not the lab's.
+# own, with a bridge that is not the lab's.  They, and the lab's commands,
+# run in a network namespace of their own (nsenter --net, which leaves the
+# mount namespace alone, so the lab's namespaces are in /run/netns as
+# usual): two ovs-vswitchd with the userspace datapath in one network
+# namespace both want its tap device "ovs-netdev", and the second one can
+# create no bridge.  ovs-lab's private OVS, which anyone's lab may be using
+# meanwhile, is in the host's.
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
 own=$T_TMP/own-ovs
+own_ns=o$lab
 mkdir -p "$own"
+ip netns add "$own_ns"
+ip -n "$own_ns" link set lo up
+in_own=(nsenter --net="/run/netns/$own_ns")
 own_env=(env OVS_RUNDIR="$own" OVS_DBDIR="$own" OVS_LOGDIR="$own" OVS_SYSCONFDIR="$own")
+own_db=unix:$own/db.sock
 stop_own_ovs() {
     local daemon
     for daemon in ovs-vswitchd ovsdb-server; do
         [ -f "$own/$daemon.pid" ] && kill "$(cat "$own/$daemon.pid")" 2>/dev/null
     done
     sleep 0.5
+    ip netns del "$own_ns" 2>/dev/null
 }
+t_at_exit stop_own_ovs
 ovsdb-tool create "$own/conf.db" /usr/share/openvswitch/vswitch.ovsschema
-"${own_env[@]}" ovsdb-server "$own/conf.db" -vconsole:off --remote="punix:$own/db.sock" \
+"${in_own[@]}" "${own_env[@]}" ovsdb-server "$own/conf.db" -vconsole:off \
+    --remote="punix:$own/db.sock" \
     --pidfile="$own/ovsdb-server.pid" --unixctl="$own/ovsdb-server.ctl" \
     --log-file="$own/ovsdb-server.log" --detach
-"${own_env[@]}" ovs-vsctl --db="unix:$own/db.sock" --no-wait init
-"${own_env[@]}" ovs-vswitchd "unix:$own/db.sock" -vconsole:off --disable-system \
+"${own_env[@]}" ovs-vsctl --db="$own_db" --no-wait init
+"${in_own[@]}" "${own_env[@]}" ovs-vswitchd "$own_db" -vconsole:off \
+    --disable-system \
     --pidfile="$own/ovs-vswitchd.pid" --unixctl="$own/ovs-vswitchd.ctl" \
     --log-file="$own/ovs-vswitchd.log" --detach
-ovs-vsctl --db="unix:$own/db.sock" add-br "u$$" -- set bridge "u$$" datapath_type=netdev \
+ovs-vsctl --db="$own_db" add-br "u$$" -- set bridge "u$$" datapath_type=netdev \
     >/dev/null 2>&1
 t_ok "a lab comes up in an existing OVS (OVS_LAB_OVSDB)" \
-    env OVS_LAB_OVSDB="unix:$own/db.sock" "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+    "${in_own[@]}" env OVS_LAB_OVSDB="$own_db" "$OVS_LAB" up -q --name "$lab" \
+    "$T_TMP/vlans.yaml"
 t_match "its ports are in that OVS" "^[1-9]" \
-    ovs-vsctl --db="unix:$own/db.sock" get interface \
-    "$(ovs-vsctl --db="unix:$own/db.sock" --bare --columns=name find port \
+    ovs-vsctl --db="$own_db" get interface \
+    "$(ovs-vsctl --db="$own_db" --bare --columns=name find port \
        "external_ids:ovs-lab.lab=$lab" "external_ids:ovs-lab.node=a1")" ofport
-t_match "status names that OVS" "ovsdb: unix:$own/db.sock" "$OVS_LAB" status "$lab"
+t_match "status names that OVS" "ovsdb: $own_db" "$OVS_LAB" status "$lab"
 t_tcp_echo_server "$lab-a2" 7004
 t_ok "same VLAN: TCP a1 -> a2 through that OVS" t_tcp_transfer "$lab-a1" 10.9.0.2 7004
-t_ok "down (the lab's record says which OVS)" "$OVS_LAB" down -q "$lab"
+t_ok "down (the lab's record says which OVS)" "${in_own[@]}" "$OVS_LAB" down -q "$lab"
 t_fails "no row of the lab is left in that OVS" bash -c \
-    "ovs-vsctl --db=unix:$own/db.sock --bare --columns=name find port external_ids:ovs-lab.lab=$lab | grep -q ."
-t_ok "the user's own bridge is untouched" ovs-vsctl --db="unix:$own/db.sock" br-exists "u$$"
-t_ok "the user's OVS still runs" ovs-vsctl --db="unix:$own/db.sock" --timeout=5 show
+    "ovs-vsctl --db=$own_db --bare --columns=name find port external_ids:ovs-lab.lab=$lab | grep -q ."
+t_fails "no link of the lab is left beside that OVS" bash -c \
+    "ip -n $own_ns -o link show | grep -qF 'alias ovs-lab:$lab:'"
+t_ok "the user's own bridge is untouched" ovs-vsctl --db="$own_db" br-exists "u$$"
+t_ok "the user's OVS still runs" ovs-vsctl --db="$own_db" --timeout=5 show
 t_assert_nothing_left "$lab"
-ovs-vsctl --db="unix:$own/db.sock" del-br "u$$"
-stop_own_ovs
+ovs-vsctl --db="$own_db" del-br "u$$"
 
 # --- privileges ----------------------------------------------------------------
 t_match "not root: says which privilege is missing" "CAP_SYS_ADMIN|CAP_NET_ADMIN" \
