@@ -73,6 +73,32 @@ def poll(predicate, timeout, interval=0.01):
         time.sleep(interval)
 
 
+def cpu_busy(interval):
+    """The fraction of all CPUs' time that was not idle during the next
+    INTERVAL seconds (from /proc/stat)."""
+    def sample():
+        with open('/proc/stat') as stat:
+            ticks = [int(x) for x in stat.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]      # all, idle + iowait
+    total0, idle0 = sample()
+    time.sleep(interval)
+    total1, idle1 = sample()
+    return 1.0 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def settle(busy_limit=0.15, window=0.3, timeout=60):
+    """Waits until the machine is quiet: less than BUSY_LIMIT of the CPUs
+    busy over WINDOW seconds.  A tool's teardown leaves work behind (the
+    kernel destroys deleted namespaces in the background, ovs-vswitchd closes
+    the sockets of removed ports) that would otherwise slow down whichever
+    tool runs next.  Returns the seconds waited (TIMEOUT if never quiet)."""
+    start = now()
+    while now() - start < timeout:
+        if cpu_busy(window) < busy_limit:
+            break
+    return now() - start
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
