@@ -23,10 +23,16 @@ t_failed=0
 t_labs=()
 t_exit_cmds=()
 
-# A lab name no other run uses: short, because OVS bridge names are
-# "LAB-SWITCH" and must fit in 15 bytes.
+# A lab name no other run uses (the pid), nor this one before (a counter):
+# short, because OVS bridge names are "LAB-SWITCH" and must fit in 15
+# bytes.  The counter is a file because callers run this in $(...), a
+# subshell.  (It was a random byte: two labs of one script collided.)
 t_lab_name() {
-    printf 't%x%02x' $$ $((RANDOM % 256))
+    local n=0
+    [ -f "$T_TMP/lab-counter" ] && n=$(cat "$T_TMP/lab-counter")
+    n=$((n + 1))
+    echo "$n" >"$T_TMP/lab-counter"
+    printf 't%x%02x' $$ "$n"
 }
 
 t_pass() { t_passed=$((t_passed + 1)); echo "PASS: $1"; }
