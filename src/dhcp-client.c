@@ -313,26 +313,14 @@ static char *
 find_lease_hook(void)
 {
     char *exe = realpath("/proc/self/exe", NULL);
-    char *candidates[2];
-    char *found = NULL;
+    char *exe_dir = exe ? dir_name(exe) : NULL;
+    char *dirs = xasprintf("%s%s%s", exe_dir ? exe_dir : "",
+                           exe_dir ? ":" : "", OVS_LAB_PKGLIBEXECDIR);
+    char *found = dhcp_util_find_in_dirs(LEASE_HOOK_NAME, dirs);
 
-    candidates[0] = NULL;
-    if (exe) {
-        char *dir = dir_name(exe);
-
-        candidates[0] = xasprintf("%s/%s", dir, LEASE_HOOK_NAME);
-        free(dir);
-        free(exe);
-    }
-    candidates[1] = xasprintf("%s/%s", OVS_LAB_PKGLIBEXECDIR,
-                              LEASE_HOOK_NAME);
-    for (size_t i = 0; i < ARRAY_SIZE(candidates); i++) {
-        if (!found && candidates[i] && !access(candidates[i], X_OK)) {
-            found = candidates[i];
-        } else {
-            free(candidates[i]);
-        }
-    }
+    free(dirs);
+    free(exe_dir);
+    free(exe);
     return found;
 }
 

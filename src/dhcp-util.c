@@ -14,8 +14,8 @@
 /* How much of a log file dhcp_util_file_tail() reads. */
 #define TAIL_BYTES 4096
 
-static char *
-find_in_dirs(const char *name, const char *dirs)
+char *
+dhcp_util_find_in_dirs(const char *name, const char *dirs)
 {
     char *copy = xstrdup(dirs);
     char *save_ptr = NULL;
@@ -53,8 +53,8 @@ dhcp_util_find_program(const char *name)
     }
 
     path = getenv("PATH");
-    found = path ? find_in_dirs(name, path) : NULL;
-    return found ? found : find_in_dirs(name, "/usr/sbin:/sbin");
+    found = path ? dhcp_util_find_in_dirs(name, path) : NULL;
+    return found ? found : dhcp_util_find_in_dirs(name, "/usr/sbin:/sbin");
 }
 
 char *
