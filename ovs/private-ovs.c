@@ -55,6 +55,7 @@ struct instance {
     char *dir;                  /* Absolute, without trailing '/'. */
     char *lock;                 /* PARENT/NAME.lock, next to 'dir'. */
     char *users;                /* DIR/users.lock. */
+    char *kept;                 /* DIR/kept: see private_ovs_set_kept(). */
     char *db;                   /* DIR/conf.db. */
     char *sock;                 /* DIR/db.sock. */
     char *remote;               /* "unix:DIR/db.sock". */
@@ -102,6 +103,7 @@ instance_init(struct instance *inst, const char *dir_, int timeout_ms)
     inst->dir = dir;
     inst->lock = xasprintf("%s/%s.lock", parent, base);
     inst->users = xasprintf("%s/users.lock", dir);
+    inst->kept = xasprintf("%s/kept", dir);
     inst->db = xasprintf("%s/conf.db", dir);
     inst->sock = xasprintf("%s/db.sock", dir);
     inst->remote = xasprintf("unix:%s", inst->sock);
@@ -120,6 +122,7 @@ instance_destroy(struct instance *inst)
     free(inst->dir);
     free(inst->lock);
     free(inst->users);
+    free(inst->kept);
     free(inst->db);
     free(inst->sock);
     free(inst->remote);
@@ -161,7 +164,7 @@ static bool
 is_instance_file(const char *name)
 {
     static const char *const names[] = {
-        "conf.db", ".conf.db.~lock~", "db.sock", "users.lock",
+        "conf.db", ".conf.db.~lock~", "db.sock", "users.lock", "kept",
     };
     static const char *const suffixes[] = {
         ".pid", ".ctl", ".log", ".mgmt", ".snoop",
@@ -1040,9 +1043,9 @@ instance_unused(const struct instance *inst, struct private_ovs *po)
     return unused;
 }
 
-/* Releases 'po' like private_ovs_release() and, if no other process uses
- * the instance and its database holds no lab any more, stops it and deletes
- * its directory.  'db' (may be NULL) is a connection to the instance's
+/* Releases 'po' like private_ovs_release() and, if the instance is not kept
+ * (see private_ovs_set_kept()), no other process uses it and its database
+ * holds no lab any more, stops it and deletes its directory.  'db' (may be NULL) is a connection to the instance's
  * database to look for labs in, e.g. the one private_ovs_acquire() made
  * (without, this opens one).  Sets '*stopped' to whether it stopped the
  * instance.  Returns NULL or an error message ('po' is freed either way).
@@ -1070,7 +1073,7 @@ private_ovs_release_and_stop_if_unused(struct private_ovs *po,
     }
 
     error = lock_instance(&inst, &lock_fd);
-    if (!error && instance_unused(&inst, po)) {
+    if (!error && access(inst.kept, F_OK) && instance_unused(&inst, po)) {
         struct sset labs = SSET_INITIALIZER(&labs);
         struct switchdb *own_db = NULL;
 
@@ -1098,22 +1101,79 @@ private_ovs_release_and_stop_if_unused(struct private_ovs *po,
     return error;
 }
 
+/* Marks the instance of 'po' as kept, or no longer kept.  A kept instance
+ * keeps running when its last lab goes ("ovs-lab ovs start"), so that the
+ * next lab finds it running: private_ovs_release_and_stop_if_unused()
+ * leaves it alone.  The mark is the file DIR/kept; it goes with the
+ * directory when the instance stops.  'po' holds the instance, so it cannot
+ * be stopped meanwhile.  Returns NULL or an error message. */
+char *
+private_ovs_set_kept(const struct private_ovs *po, bool kept)
+{
+    char *path = xasprintf("%s/kept", po->dir);
+    char *error = NULL;
+
+    if (kept) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+        if (fd < 0) {
+            error = xasprintf("%s: cannot create (%s)", path,
+                              ovs_strerror(errno));
+        } else {
+            close(fd);
+        }
+    } else if (unlink(path) && errno != ENOENT) {
+        error = xasprintf("%s: cannot delete (%s)", path,
+                          ovs_strerror(errno));
+    }
+    free(path);
+    return error;
+}
+
+/* Stores what is known of the private Open vSwitch in 'dir' in 'st' (free
+ * it with private_ovs_status_destroy()): which daemons run, whether it is
+ * kept, its database remote and ovs-vswitchd's control socket.  Looks at
+ * its files only, without locking: the answer may be out of date at once,
+ * which is fine for showing it or for deciding whether to acquire it. */
+void
+private_ovs_get_status(const char *dir, struct private_ovs_status *st)
+{
+    struct instance inst;
+    char *error;
+
+    memset(st, 0, sizeof *st);
+    error = instance_init(&inst, dir, 0);
+    if (error) {
+        free(error);
+        return;
+    }
+    st->server = pidfile_owner(inst.server.pidfile);
+    st->vswitchd = pidfile_owner(inst.vswitchd.pidfile);
+    st->kept = !access(inst.kept, F_OK);
+    st->remote = xstrdup(inst.remote);
+    st->vswitchd_ctl = xstrdup(inst.vswitchd.ctl);
+    instance_destroy(&inst);
+}
+
+void
+private_ovs_status_destroy(struct private_ovs_status *st)
+{
+    if (st) {
+        free(st->remote);
+        free(st->vswitchd_ctl);
+    }
+}
+
 /* Whether either daemon of the private Open vSwitch in 'dir' runs. */
 bool
 private_ovs_is_running(const char *dir)
 {
-    struct instance inst;
+    struct private_ovs_status st;
     bool running;
-    char *error;
 
-    error = instance_init(&inst, dir, 0);
-    if (error) {
-        free(error);
-        return false;
-    }
-    running = (pidfile_owner(inst.server.pidfile)
-               || pidfile_owner(inst.vswitchd.pidfile));
-    instance_destroy(&inst);
+    private_ovs_get_status(dir, &st);
+    running = st.server || st.vswitchd;
+    private_ovs_status_destroy(&st);
     return running;
 }
 

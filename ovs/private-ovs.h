@@ -10,6 +10,8 @@
  *     ovsdb-server.{pid,ctl,log}, ovs-vswitchd.{pid,ctl,log}
  *     BRIDGE.mgmt, BRIDGE.snoop   ovs-vswitchd's OpenFlow sockets
  *     users.lock            held shared by every ovs-lab process using it
+ *     kept                  present while the instance is kept running
+ *                           without labs (private_ovs_set_kept())
  *
  * The daemons get OVS_RUNDIR, OVS_DBDIR, OVS_LOGDIR and OVS_SYSCONFDIR
  * pointing at the directory, so no socket, pidfile or log collides with a
@@ -31,7 +33,8 @@
  *
  * The daemons are detached: they keep running after the process that
  * started them exits, until private_ovs_stop() or
- * private_ovs_release_and_stop_if_unused().
+ * private_ovs_release_and_stop_if_unused() (which leaves a kept instance
+ * running).
  *
  * Call switchdb_init_process() first (logging, SIGPIPE).
  */
@@ -39,6 +42,7 @@
 #define PRIVATE_OVS_H 1
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "openvswitch/compiler.h"
 
 #define PRIVATE_OVS_DEFAULT_DIR "/run/ovs-lab/ovs"
@@ -60,6 +64,18 @@ char *private_ovs_release_and_stop_if_unused(struct private_ovs *,
                                              bool *stopped)
     OVS_WARN_UNUSED_RESULT;
 
+char *private_ovs_set_kept(const struct private_ovs *, bool kept)
+    OVS_WARN_UNUSED_RESULT;
+
+struct private_ovs_status {
+    pid_t server;               /* ovsdb-server's pid, 0 if not running. */
+    pid_t vswitchd;             /* ovs-vswitchd's pid, 0 if not running. */
+    bool kept;                  /* See private_ovs_set_kept(). */
+    char *remote;               /* "unix:DIR/db.sock". */
+    char *vswitchd_ctl;         /* ovs-vswitchd's control socket. */
+};
+void private_ovs_get_status(const char *dir, struct private_ovs_status *);
+void private_ovs_status_destroy(struct private_ovs_status *);
 bool private_ovs_is_running(const char *dir);
 char *private_ovs_stop(const char *dir, int timeout_ms)
     OVS_WARN_UNUSED_RESULT;

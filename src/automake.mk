@@ -8,6 +8,7 @@ libovslab_la_SOURCES += \
 	src/lab-status.c \
 	src/lab-up.c \
 	src/lease.c src/lease.h \
+	src/ovs-command.c src/ovs-command.h \
 	src/owner.c src/owner.h \
 	src/plan.c src/plan.h \
 	src/progress.c src/progress.h \

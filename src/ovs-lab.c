@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "ovs-command.h"
 #include "scenario.h"
 #include "switchdb.h"
 #include "util.h"
@@ -298,6 +299,25 @@ cmd_list(int argc OVS_UNUSED, char *argv[] OVS_UNUSED)
     return report(lab_list(&lab_options));
 }
 
+static int
+cmd_ovs(int argc OVS_UNUSED, char *argv[])
+{
+    const char *action = argv[0];
+
+    if (!strcmp(action, "start")) {
+        return report(ovs_command_start(lab_options.quiet));
+    } else if (!strcmp(action, "stop")) {
+        return report(ovs_command_stop(lab_options.quiet));
+    } else if (!strcmp(action, "status")) {
+        bool running;
+        int status = report(ovs_command_status(&running));
+
+        /* As an LSB init script's "status": 3, not running. */
+        return status ? status : running ? 0 : 3;
+    }
+    return usage_error(find_command("ovs"), "expected start, stop or status");
+}
+
 static const struct command commands[] = {
     {"validate", "[OPTIONS] FILE...",
      "Check scenario files; print \"ok\" or every error as "
@@ -330,6 +350,16 @@ static const struct command commands[] = {
      0, 2, -1, cmd_exec},
     {"list", "", "List the running labs, one per line.", "", 0, 0, 0,
      cmd_list},
+    {"ovs", "[OPTIONS] start|stop|status",
+     "Keep ovs-lab's private Open vSwitch running, or stop it.",
+     "\"up\" starts ovs-lab's private Open vSwitch when it does not run,\n"
+     "and the last lab's \"down\" stops it.  \"ovs start\" starts it and\n"
+     "keeps it running without labs, so that every \"up\" finds it\n"
+     "running (0.2-0.3 s faster each; for CI jobs that run lab after lab).\n"
+     "\"ovs stop\" stops it now, or, if labs are still in it, with the\n"
+     "last one's \"down\".  \"ovs status\" shows it (exit status 3 if it\n"
+     "does not run) and its database, for ovs-vsctl --db=...\n",
+     ACCEPT_QUIET, 1, 1, cmd_ovs},
 };
 
 static const struct command *

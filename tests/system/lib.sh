@@ -193,6 +193,14 @@ t_leftovers() {
     t_ovs_rows "$lab" | grep . | sed 's/^/ovs /'
 }
 
+# Whether process $1 runs.  A zombie does not: it is dead, only its parent
+# (maybe this shell, or an init that reaps late) has yet to reap it.
+t_pid_alive() {
+    case $(ps -o stat= -p "$1" 2>/dev/null) in
+        ''|Z*) return 1 ;;
+    esac
+}
+
 # Asserts that lab $1 left nothing behind; $2... are pids that were in its
 # namespaces and must be gone.
 t_assert_nothing_left() {
@@ -200,11 +208,7 @@ t_assert_nothing_left() {
     local left pid
     left=$(t_leftovers "$lab")
     for pid in "$@"; do
-        # A zombie is dead: only its parent (maybe this shell) has to reap it.
-        case $(ps -o stat= -p "$pid" 2>/dev/null) in
-            ''|Z*) ;;
-            *) left+=$'\n'"process $pid ($(ps -o args= -p "$pid"))" ;;
-        esac
+        t_pid_alive "$pid" && left+=$'\n'"process $pid ($(ps -o args= -p "$pid"))"
     done
     left=$(echo "$left" | grep .)
     if [ -z "$left" ]; then

@@ -790,6 +790,46 @@ test_stop_if_unused(void)
     free(small);
 }
 
+/* "ovs-lab ovs start": a kept instance outlives its last user and lab,
+ * until the mark goes. */
+static void
+test_kept(void)
+{
+    struct private_ovs_status st;
+    struct private_ovs *po2;
+    bool stopped;
+
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, NULL));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+    CHECK_OK(private_ovs_set_kept(po, true));
+    private_ovs_get_status(dir, &st);
+    CU_ASSERT(st.kept);
+    CU_ASSERT(st.server > 0 && st.vswitchd > 0);
+    private_ovs_status_destroy(&st);
+
+    /* Last user, no lab, but kept: it keeps running. */
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po, NULL, true, &stopped));
+    po = NULL;
+    CU_ASSERT(!stopped);
+    CU_ASSERT(daemons_running(true));
+    CU_ASSERT(file_exists("%s/kept", dir));
+
+    /* Whoever comes next finds it and can end the keeping: then it
+     * stops like any unused instance, leaving nothing. */
+    CHECK_OK(private_ovs_acquire(dir, 0, false, NULL, &po2, NULL));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po2);
+    CHECK_OK(private_ovs_set_kept(po2, false));
+    private_ovs_get_status(dir, &st);
+    CU_ASSERT(!st.kept);
+    private_ovs_status_destroy(&st);
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, NULL, true,
+                                                    &stopped));
+    CU_ASSERT(stopped);
+    CU_ASSERT(!daemons_running(false));
+    CU_ASSERT(!private_ovs_is_running(dir));
+    CU_ASSERT(!file_exists("%s", dir));
+}
+
 
 /* Puts the lab's bridge, with one access port (VLAN 5) on host[0], into
  * 'db'. */
@@ -984,6 +1024,7 @@ main(int argc OVS_UNUSED, char *argv[])
         { "remove deletes the lab's rows and only those", test_remove },
         { "450 ports in chunks of 200", test_chunks },
         { "stop_if_unused stops only when unused", test_stop_if_unused },
+        { "a kept instance runs on without users until unkept", test_kept },
         { "stop leaves no daemon and no file", test_stop },
         { "stop in the background; the next user gets a new instance",
           test_stop_in_background },

@@ -1,0 +1,129 @@
+#!/bin/bash
+# System test of "ovs-lab ovs start|stop|status" (root): the private Open
+# vSwitch kept running without labs, and stopped again.
+#
+# There is one private Open vSwitch per machine (/run/ovs-lab/ovs), which
+# other runs' labs may be using meanwhile.  So the script runs itself again
+# in a mount namespace of its own with a tmpfs on /run/ovs-lab (its own
+# private OVS, lab records and locks), and in a network namespace of its
+# own (two ovs-vswitchd with the userspace datapath cannot share one).  The
+# labs' namespaces are in /run/netns as usual, mounted in the test's mount
+# namespace only.
+if [ -z "${T_OVS_COMMAND_INSIDE:-}" ]; then
+    exec unshare --mount --net --propagation private \
+        env T_OVS_COMMAND_INSIDE=1 "$0" "$@"
+fi
+mkdir -p /run/ovs-lab
+mount -t tmpfs -o mode=0755 ovs-lab-test /run/ovs-lab || exit 1
+ip link set lo up
+
+. "$(dirname "$0")/lib.sh"
+
+OVS_DIR=/run/ovs-lab/ovs
+
+# The pid of daemon $1 of the private OVS, empty if it does not run.
+daemon_pid() {
+    local pid
+    pid=$(cat "$OVS_DIR/$1.pid" 2>/dev/null) || return 0
+    t_pid_alive "$pid" && echo "$pid"
+}
+
+# Whatever happens: no daemon of this test's private OVS survives it (they
+# would keep its namespaces alive).
+kill_daemons() {
+    local daemon pid
+    "$OVS_LAB" ovs -q stop
+    for daemon in ovs-vswitchd ovsdb-server; do
+        pid=$(daemon_pid "$daemon")
+        [ -n "$pid" ] && kill -9 "$pid"
+    done
+}
+t_at_exit kill_daemons
+
+cat >"$T_TMP/pair.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.1.1/24}}}
+  b: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.1.2/24}}}
+EOF
+
+# Brings lab $1 up, checks that it forwards (TCP: ping alone proves nothing
+# with the userspace datapath) with port $2.
+up_and_transfer() {
+    t_ok "lab $1 comes up" "$OVS_LAB" up -q --name "$1" "$T_TMP/pair.yaml"
+    t_tcp_echo_server "$1-b" "$2"
+    t_ok "lab $1: TCP a -> b carries 256 KiB" t_tcp_transfer "$1-a" 10.9.1.2 "$2"
+}
+
+# --- nothing runs -------------------------------------------------------------
+t_match "status: not running" "not running" "$OVS_LAB" ovs status
+t_fails "status: exit status 3 when not running" "$OVS_LAB" ovs status
+"$OVS_LAB" ovs status >/dev/null 2>&1
+t_ok "status: it is 3" test $? = 3
+t_match "stop when nothing runs: says so" "not running" "$OVS_LAB" ovs stop
+
+# --- start: kept across labs ---------------------------------------------------
+t_match "start starts it" "started in $OVS_DIR" "$OVS_LAB" ovs start
+server=$(daemon_pid ovsdb-server)
+vswitchd=$(daemon_pid ovs-vswitchd)
+t_ok "ovsdb-server and ovs-vswitchd run" test -n "$server" -a -n "$vswitchd"
+t_ok "its database answers ovs-vsctl" \
+    ovs-vsctl --db="$PRIVATE_DB" --timeout=5 show
+t_match "status: kept, with its database" \
+    "kept until.*database: +$PRIVATE_DB" bash -c "'$OVS_LAB' ovs status | tr '\n' ' '"
+t_match "status: no lab" "labs: +none" "$OVS_LAB" ovs status
+
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+up_and_transfer "$lab" 7101
+t_match "status lists the lab" "labs: +$lab" "$OVS_LAB" ovs status
+pids=$(t_lab_pids "$lab")
+t_ok "lab goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+t_ok "the kept OVS still runs, the same daemons" \
+    test "$(daemon_pid ovsdb-server) $(daemon_pid ovs-vswitchd)" = "$server $vswitchd"
+t_match "start again: already running, kept" "running in $OVS_DIR" \
+    "$OVS_LAB" ovs start
+
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+up_and_transfer "$lab" 7102
+t_ok "the next lab used the same daemons" \
+    test "$(daemon_pid ovsdb-server) $(daemon_pid ovs-vswitchd)" = "$server $vswitchd"
+
+# --- stop with a lab in it: stops with the last lab's down ----------------------
+t_match "stop with a lab up names it" "still carries labs \\($lab\\)" \
+    "$OVS_LAB" ovs stop
+t_ok "it still runs for the lab" test -n "$(daemon_pid ovs-vswitchd)"
+t_match "status: no longer kept" "stops with the last lab" "$OVS_LAB" ovs status
+t_tcp_echo_server "$lab-b" 7103
+t_ok "the lab still forwards" t_tcp_transfer "$lab-a" 10.9.1.2 7103
+t_ok "lab goes down" "$OVS_LAB" down -q "$lab"
+# The last lab's down stops the OVS in the background: wait for it.
+for _ in $(seq 100); do
+    [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
+        && [ ! -e "$OVS_DIR" ] && break
+    sleep 0.1
+done
+t_ok "with it the OVS stopped: no daemon, no directory" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+
+# --- start, stop: nothing left -------------------------------------------------
+t_ok "start" "$OVS_LAB" ovs -q start
+server=$(daemon_pid ovsdb-server)
+vswitchd=$(daemon_pid ovs-vswitchd)
+t_match "stop without labs stops it" "stopped" "$OVS_LAB" ovs stop
+t_fails "its daemons are gone when stop returns" t_pid_alive "$server"
+t_fails "(both)" t_pid_alive "$vswitchd"
+t_ok "its directory is gone" test ! -e "$OVS_DIR"
+t_fails "no device of it is left (only lo)" \
+    bash -c "ip -o link show | grep -v ': lo:'"
+
+# --- usage ------------------------------------------------------------------------
+t_match "an unknown action is a usage error" "expected start, stop or status" \
+    "$OVS_LAB" ovs restart
+"$OVS_LAB" ovs restart >/dev/null 2>&1
+t_ok "with exit status 2" test $? = 2
+
+t_done
