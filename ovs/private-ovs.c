@@ -528,22 +528,30 @@ run_program(const struct instance *inst, struct svec *argv, const char *log,
 }
 
 /* Sends 'command' with 'args' (NULL-terminated) to the unixctl server at
- * 'path', waiting until 'deadline' to connect and send it, but not for the
- * answer: ovs-vswitchd reads its unixctl requests only between two rounds
- * of work, and its round after a lab's rows were deleted (tearing down a
- * bridge of 1000 ports) takes seconds.  The server still reads the request
- * after the client has gone.  Returns 0 or a positive errno value. */
+ * 'path', waiting until 'deadline' to connect and send it.  With 'replyp'
+ * null, does not wait for the answer: ovs-vswitchd reads its unixctl
+ * requests only between two rounds of work, and its round after a lab's
+ * rows were deleted (tearing down a bridge of 1000 ports) takes seconds;
+ * the server still reads the request after the client has gone.  Otherwise
+ * waits for it, also until 'deadline', and stores in '*replyp' the
+ * server's error message (malloc'd) if it answered with one, else NULL.
+ * Returns 0 or a positive errno value. */
 static int
 unixctl_send(const char *path, const char *command,
-             const char *const *args, long long int deadline)
+             const char *const *args, long long int deadline,
+             char **replyp)
 {
-    struct jsonrpc_msg *request;
+    struct jsonrpc_msg *request, *reply = NULL;
     struct stream *stream;
     struct jsonrpc *rpc;
     struct json *params;
+    struct json *id;
     char *name;
     int error;
 
+    if (replyp) {
+        *replyp = NULL;
+    }
     name = xasprintf("unix:%s", path);
     error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
                               MAX(deadline - time_msec(), 1), &stream);
@@ -557,8 +565,36 @@ unixctl_send(const char *path, const char *command,
     for (size_t i = 0; args[i]; i++) {
         json_array_add(params, json_string_create(args[i]));
     }
-    request = jsonrpc_create_request(command, params, NULL);
+    request = jsonrpc_create_request(command, params, &id);
     error = jsonrpc_send_block(rpc, request);
+    while (!error && replyp) {
+        jsonrpc_run(rpc);
+        error = jsonrpc_recv(rpc, &reply);
+        if (!error) {
+            if (json_equal(reply->id, id)) {
+                break;
+            }
+            jsonrpc_msg_destroy(reply);
+            reply = NULL;
+        } else if (error == EAGAIN) {
+            if (time_msec() >= deadline) {
+                error = ETIMEDOUT;
+                break;
+            }
+            error = 0;
+            jsonrpc_wait(rpc);
+            jsonrpc_recv_wait(rpc);
+            poll_timer_wait_until(deadline);
+            poll_block();
+        }
+    }
+    if (reply && reply->error) {
+        *replyp = (reply->error->type == JSON_STRING
+                   ? xstrdup(json_string(reply->error))
+                   : json_to_string(reply->error, 0));
+    }
+    jsonrpc_msg_destroy(reply);
+    json_destroy(id);
     jsonrpc_close(rpc);
     return error;
 }
@@ -634,7 +670,7 @@ request_exit(const struct instance *inst, const struct daemon *d,
 
     if (pid) {
         int error = unixctl_send(d->ctl, "exit", args,
-                                 time_msec() + inst->timeout_ms);
+                                 time_msec() + inst->timeout_ms, NULL);
         if (error) {
             VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
                       ovs_retval_to_string(error));
@@ -1128,6 +1164,38 @@ private_ovs_set_kept(const struct private_ovs *po, bool kept)
     }
     free(path);
     return error;
+}
+
+/* Makes ovs-vswitchd of 'po' do now what it does only for its first
+ * userspace datapath (docs/performance.md, 5.7): it sleeps 0.1 s there to
+ * measure the TSC frequency, once per process.  Creates a datapath of type
+ * netdev and deletes it again, so that the next lab's bridge does not wait
+ * for that.  For an instance that is kept running ("ovs-lab ovs start"):
+ * "up" would only add time by it.  Best effort: a failure only makes the
+ * first lab slower, so it is logged and not returned. */
+void
+private_ovs_warm_up(const struct private_ovs *po)
+{
+    long long int deadline = time_msec() + po->timeout_ms;
+    char *ctl = xasprintf("%s/ovs-vswitchd.ctl", po->dir);
+    /* Its tap device appears in the host namespace for a moment: a name of
+     * our own, within IFNAMSIZ. */
+    char *dp = xasprintf("netdev@olwarm%ld", (long int) getpid() % 100000);
+    const char *args[] = { dp, NULL };
+    char *reply = NULL;
+    int error;
+
+    error = unixctl_send(ctl, "dpctl/add-dp", args, deadline, &reply);
+    if (!error && !reply) {
+        error = unixctl_send(ctl, "dpctl/del-dp", args, deadline, &reply);
+    }
+    if (error || reply) {
+        VLOG_WARN("%s: warming up ovs-vswitchd with datapath %s: %s", ctl,
+                  dp, reply ? reply : ovs_strerror(error));
+    }
+    free(reply);
+    free(dp);
+    free(ctl);
 }
 
 /* Stores what is known of the private Open vSwitch in 'dir' in 'st' (free

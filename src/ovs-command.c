@@ -55,6 +55,9 @@ ovs_command_start(bool quiet)
         free(e);
         return error;
     }
+    if (!was_running) {
+        private_ovs_warm_up(po);
+    }
     if (!quiet) {
         printf("private Open vSwitch %s in %s; it keeps running until "
                "\"ovs-lab ovs stop\"\n",

@@ -111,6 +111,12 @@ class NamespaceLab:
     """What every lab whose nodes are named network namespaces does the
     same way: subclasses give netns(NODE) and keep 'nodes'."""
 
+    def prepare(self):
+        """What the tool needs before "up", not measured."""
+
+    def finish(self):
+        """Undoes prepare(), after "down" or a failure."""
+
     def ping(self, a, b, wait=10):
         ip = next(n.ip for n in self.nodes if n.name == b)
         return run(netns_exec(self.netns(a), ping_cmd(ip, wait)),
@@ -127,13 +133,18 @@ class NamespaceLab:
 class OvsLabLab(NamespaceLab):
     """A lab built by "ovs-lab up" and removed by "ovs-lab down".  With OVS
     None it uses ovs-lab's private Open vSwitch (the default), else
-    --ovsdb to that BenchOvs, from that OVS's network namespace."""
+    --ovsdb to that BenchOvs, from that OVS's network namespace.  With
+    KEPT, the private Open vSwitch is started by "ovs-lab ovs start" before
+    "up" and stopped by "ovs-lab ovs stop" after "down", neither measured:
+    the first lab of a CI job that starts it once for all its labs."""
 
-    def __init__(self, binary, name, tmpdir, ovs=None):
+    def __init__(self, binary, name, tmpdir, ovs=None, kept=False):
         self.binary = binary
         self.name = name
         self.tmpdir = tmpdir
         self.ovs = ovs
+        self.kept = kept
+        self._stop_after = False
         self.nodes = []
         self.phases = {}          # "up: switches" -> seconds, etc.
         self.counts = {}          # "up: dhcp leases" -> 100, etc.
@@ -177,6 +188,24 @@ class OvsLabLab(NamespaceLab):
                 return int(f.read().split()[-1])
         except (OSError, ValueError, IndexError):
             return None
+
+    def _ovs_command(self, action):
+        proc = run([self.binary, 'ovs', '-q', action], check=False,
+                   timeout=120)
+        if proc.returncode:
+            raise BenchError('ovs-lab ovs %s: exit %d: %s' % (
+                action, proc.returncode, (proc.stdout + proc.stderr)[-800:]))
+
+    def prepare(self):
+        if self.kept:
+            # Kept by the user already: theirs to stop.
+            status = run([self.binary, 'ovs', 'status'], check=False)
+            self._stop_after = 'kept until' not in status.stdout
+            self._ovs_command('start')
+
+    def finish(self):
+        if self.kept and self._stop_after:
+            self._ovs_command('stop')
 
     def up_scenario(self, text, timeout=600):
         """Deploys the scenario TEXT (YAML) under this lab's name."""

@@ -3,8 +3,8 @@ ovs-lab's phases, and the issue's targets as PASS/MISS."""
 
 from bench_util import median
 
-STAR_TOOLS = ['ovs-lab', 'ovs-lab@bench', 'shell-steps', 'shell-batch',
-              'mininet']
+STAR_TOOLS = ['ovs-lab', 'ovs-lab@kept', 'ovs-lab@bench', 'shell-steps',
+              'shell-batch', 'mininet']
 RATIO_TOOLS = ['shell-steps', 'shell-batch', 'mininet']
 
 
@@ -133,9 +133,14 @@ def target_lines(results):
     add('up, N=1000: >= 10x faster than Mininet',
         fmt_ratio(ratio) if ratio else '-',
         None if ratio is None else ratio >= 10)
-    up_100 = star_median(100, 'ovs-lab', 'up')
-    add('up, N=100: < 0.3 s', fmt_s(up_100) + ' s' if up_100 else '-',
-        None if up_100 is None else up_100 < 0.3)
+    # Cold, "up" starts ovs-vswitchd, which alone takes longer than that
+    # (docs/performance.md, 5.7); kept, "ovs-lab ovs start" did before.
+    for tool, how in (('ovs-lab@kept', 'OVS kept running'),
+                      ('ovs-lab', 'cold, up starts the OVS')):
+        up_100 = star_median(100, tool, 'up')
+        add('up, N=100: < 0.3 s (%s)' % how,
+            fmt_s(up_100) + ' s' if up_100 else '-',
+            None if up_100 is None else up_100 < 0.3)
     down_1000 = star_median(1000, 'ovs-lab', 'down')
     runs = [r for r in star.get(1000, {}).get('ovs-lab', [])
             if not r.get('error')]

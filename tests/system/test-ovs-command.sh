@@ -68,6 +68,10 @@ t_match "start starts it" "started in $OVS_DIR" "$OVS_LAB" ovs start
 server=$(daemon_pid ovsdb-server)
 vswitchd=$(daemon_pid ovs-vswitchd)
 t_ok "ovsdb-server and ovs-vswitchd run" test -n "$server" -a -n "$vswitchd"
+t_match "start had ovs-vswitchd do its once-per-process datapath work" \
+    "Estimated TSC frequency" cat "$OVS_DIR/ovs-vswitchd.log"
+t_fails "... and left no datapath device (only lo)" \
+    bash -c "ip -o link show | grep -v ': lo:'"
 t_ok "its database answers ovs-vsctl" \
     ovs-vsctl --db="$PRIVATE_DB" --timeout=5 show
 t_match "status: kept, with its database" \
