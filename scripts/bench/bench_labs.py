@@ -107,15 +107,19 @@ def veths(netns=None):
     return result
 
 
-class NamespaceLab:
-    """What every lab whose nodes are named network namespaces does the
-    same way: subclasses give netns(NODE) and keep 'nodes'."""
+class Lab:
+    """What the benchmark does with every tool's lab besides up and down."""
 
     def prepare(self):
         """What the tool needs before "up", not measured."""
 
     def finish(self):
         """Undoes prepare(), after "down" or a failure."""
+
+
+class NamespaceLab(Lab):
+    """What every lab whose nodes are named network namespaces does the
+    same way: subclasses give netns(NODE) and keep 'nodes'."""
 
     def ping(self, a, b, wait=10):
         ip = next(n.ip for n in self.nodes if n.name == b)
@@ -342,7 +346,7 @@ class ShellLab(NamespaceLab):
                     check=False)
 
 
-class MininetLab:
+class MininetLab(Lab):
     """A lab built by Mininet 2.3 (mininet-lab.py next to this file) with
     OVSSwitch(datapath='user') on the benchmark's own OVS.  Mininet's hosts
     are shells in unnamed namespaces, owned by the mininet-lab.py process,
