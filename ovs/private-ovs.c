@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file-util.h"
 #include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
@@ -387,22 +388,12 @@ wait_for_exit(const struct daemon *d, long long int deadline)
 static char *
 find_program(const char *program)
 {
-    struct ds dirs = DS_EMPTY_INITIALIZER;
-    char *found = NULL;
-    char *save_ptr = NULL;
+    char *dirs = xasprintf("%s:/usr/local/sbin:/usr/sbin:/sbin:"
+                           "/usr/local/bin:/usr/bin:/bin",
+                           getenv("PATH") ? getenv("PATH") : "");
+    char *found = file_find_executable(program, dirs);
 
-    ds_put_format(&dirs, "%s:/usr/local/sbin:/usr/sbin:/sbin:/usr/local/bin:"
-                  "/usr/bin:/bin", getenv("PATH") ? getenv("PATH") : "");
-    for (char *dir = strtok_r(ds_cstr(&dirs), ":", &save_ptr); dir;
-         dir = strtok_r(NULL, ":", &save_ptr)) {
-        char *file = xasprintf("%s/%s", dir, program);
-        if (!access(file, X_OK)) {
-            found = file;
-            break;
-        }
-        free(file);
-    }
-    ds_destroy(&dirs);
+    free(dirs);
     return found;
 }
 

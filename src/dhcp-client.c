@@ -316,7 +316,7 @@ find_lease_hook(void)
     char *exe_dir = exe ? dir_name(exe) : NULL;
     char *dirs = xasprintf("%s%s%s", exe_dir ? exe_dir : "",
                            exe_dir ? ":" : "", OVS_LAB_PKGLIBEXECDIR);
-    char *found = dhcp_util_find_in_dirs(LEASE_HOOK_NAME, dirs);
+    char *found = file_find_executable(LEASE_HOOK_NAME, dirs);
 
     free(dirs);
     free(exe_dir);

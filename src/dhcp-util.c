@@ -8,32 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "util.h"
 
 /* How much of a log file dhcp_util_file_tail() reads. */
 #define TAIL_BYTES 4096
-
-char *
-dhcp_util_find_in_dirs(const char *name, const char *dirs)
-{
-    char *copy = xstrdup(dirs);
-    char *save_ptr = NULL;
-    char *found = NULL;
-
-    for (char *dir = strtok_r(copy, ":", &save_ptr); dir && !found;
-         dir = strtok_r(NULL, ":", &save_ptr)) {
-        char *path = xasprintf("%s/%s", *dir ? dir : ".", name);
-
-        if (!access(path, X_OK)) {
-            found = path;
-        } else {
-            free(path);
-        }
-    }
-    free(copy);
-    return found;
-}
 
 char *
 dhcp_util_find_program(const char *name)
@@ -53,8 +33,8 @@ dhcp_util_find_program(const char *name)
     }
 
     path = getenv("PATH");
-    found = path ? dhcp_util_find_in_dirs(name, path) : NULL;
-    return found ? found : dhcp_util_find_in_dirs(name, "/usr/sbin:/sbin");
+    found = path ? file_find_executable(name, path) : NULL;
+    return found ? found : file_find_executable(name, "/usr/sbin:/sbin");
 }
 
 char *

@@ -14,10 +14,6 @@
  * executable. */
 char *dhcp_util_find_program(const char *name);
 
-/* Returns the full path (malloc'd) of the executable 'name' in the first of
- * the colon-separated directories 'dirs' that has one, or NULL. */
-char *dhcp_util_find_in_dirs(const char *name, const char *dirs);
-
 /* Returns the last 'n_lines' lines of the file 'path' (at most the last
  * 4 kB of it), each indented by 4 spaces and ending in a newline, empty
  * lines left out, or a line saying why the file cannot be read.

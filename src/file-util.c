@@ -72,3 +72,24 @@ file_replace_string(const char *path, const char *text)
     free(tmp);
     return err;
 }
+
+char *
+file_find_executable(const char *name, const char *dirs)
+{
+    char *copy = xstrdup(dirs);
+    char *save_ptr = NULL;
+    char *found = NULL;
+
+    for (char *dir = strtok_r(copy, ":", &save_ptr); dir && !found;
+         dir = strtok_r(NULL, ":", &save_ptr)) {
+        char *path = xasprintf("%s/%s", *dir ? dir : ".", name);
+
+        if (!access(path, X_OK)) {
+            found = path;
+        } else {
+            free(path);
+        }
+    }
+    free(copy);
+    return found;
+}

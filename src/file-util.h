@@ -1,4 +1,5 @@
-/* Whole-file reads and writes.  Both return 0 or a positive errno. */
+/* Whole-file reads and writes (they return 0 or a positive errno), and
+ * looking up executables. */
 #ifndef FILE_UTIL_H
 #define FILE_UTIL_H 1
 
@@ -13,5 +14,9 @@ int file_write_string(const char *path, const char *text);
  * reader, or what a crash leaves, sees either the old or the new contents.
  * On failure the temporary file is removed and 'path' is left as it was. */
 int file_replace_string(const char *path, const char *text);
+
+/* Returns the full path (malloc'd) of the executable 'name' in the first of
+ * the colon-separated directories 'dirs' that has one, or NULL. */
+char *file_find_executable(const char *name, const char *dirs);
 
 #endif /* file-util.h */

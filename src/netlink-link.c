@@ -300,15 +300,33 @@ int
 rtnl_link_list_kind(struct rtnl_sock *sock, const char *kind,
                     struct simap *ifindexes)
 {
+    struct simap links = SIMAP_INITIALIZER(&links);
+    struct simap_node *node;
+    int error;
+
+    /* Collected apart: a dump that never comes through leaves 'ifindexes'
+     * as it was. */
+    error = rtnl_link_dump(sock, kind, rtnl_link_list_restart,
+                           rtnl_link_list_cb, &links);
+    if (!error) {
+        SIMAP_FOR_EACH (node, &links) {
+            simap_put(ifindexes, node->name, node->data);
+        }
+    }
+    simap_destroy(&links);
+    return error;
+}
+
+int
+rtnl_link_dump(struct rtnl_sock *sock, const char *kind,
+               void (*restart)(void *aux), mnl_cb_t cb, void *aux)
+{
     union {
         struct nlmsghdr nlh;
         uint8_t bytes[256];
     } req;
-    struct simap links = SIMAP_INITIALIZER(&links);
-    struct simap_node *node;
     struct nlmsghdr *nlh;
     struct ifinfomsg *ifi;
-    int error;
 
     nlh = mnl_nlmsg_put_header(&req);
     nlh->nlmsg_type = RTM_GETLINK;
@@ -327,18 +345,7 @@ rtnl_link_list_kind(struct rtnl_sock *sock, const char *kind,
         }
         mnl_attr_nest_end(nlh, linkinfo);
     }
-
-    /* Collected apart: a dump that never comes through leaves 'ifindexes'
-     * as it was. */
-    error = rtnl_sock_dump_consistent(sock, nlh, rtnl_link_list_restart,
-                                      rtnl_link_list_cb, &links);
-    if (!error) {
-        SIMAP_FOR_EACH (node, &links) {
-            simap_put(ifindexes, node->name, node->data);
-        }
-    }
-    simap_destroy(&links);
-    return error;
+    return rtnl_sock_dump_consistent(sock, nlh, restart, cb, aux);
 }
 
 int

@@ -41,6 +41,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <libmnl/libmnl.h>
 #include "openvswitch/types.h"
 
 struct rtnl_batch;
@@ -113,6 +114,13 @@ int rtnl_link_list(struct rtnl_sock *, struct simap *ifindexes);
  * IFLA_INFO_KIND), or of all kinds if 'kind' is NULL. */
 int rtnl_link_list_kind(struct rtnl_sock *, const char *kind,
                         struct simap *ifindexes);
+
+/* Dumps the links of the socket's namespace (of kind 'kind' only, if
+ * nonnull) through rtnl_sock_dump_consistent(): 'cb' gets each RTM_NEWLINK
+ * message with 'aux', 'restart' (if nonnull) is called before each
+ * attempt.  For callers that need more of each link than its index. */
+int rtnl_link_dump(struct rtnl_sock *, const char *kind,
+                   void (*restart)(void *aux), mnl_cb_t cb, void *aux);
 
 /* Waits up to 'timeout_ms' milliseconds until none of the devices named in
  * 'names' exists in the socket's namespace any more; returns 0 then, or

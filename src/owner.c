@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netlink-link.h"
 #include "netlink-rtnl.h"
 #include "netns.h"
 #include "sset.h"
@@ -99,16 +100,7 @@ owner_dump_restart(void *aux_)
 static int
 owner_dump_links(struct rtnl_sock *sock, struct owner_dump *aux)
 {
-    char buf[MNL_SOCKET_BUFFER_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct ifinfomsg *ifi;
-
-    nlh->nlmsg_type = RTM_GETLINK;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof *ifi);
-    ifi->ifi_family = AF_UNSPEC;
-    return rtnl_sock_dump_consistent(sock, nlh, owner_dump_restart,
-                                     owner_collect, aux);
+    return rtnl_link_dump(sock, NULL, owner_dump_restart, owner_collect, aux);
 }
 
 bool

@@ -1048,8 +1048,17 @@ test_scale(void)
     test_run_batch(host_sock, b);
     t_nl = time_msec();
 
-    out = test_shell(NULL, "ip -o link show | grep ' %s[0-9]*@'"
-                     " | grep -c 'state UP'", prefix);
+    /* The operational state follows the carrier through the kernel's
+     * linkwatch work, which may run up to a second later: wait for it. */
+    for (int try = 0; ; try++) {
+        out = test_shell(NULL, "ip -o link show | grep ' %s[0-9]*@'"
+                         " | grep -c 'state UP'", prefix);
+        if (atoi(out) == n || try >= 100) {
+            break;
+        }
+        free(out);
+        xnanosleep(50 * 1000 * 1000);
+    }
     CU_ASSERT_EQUAL(atoi(out), n);
     free(out);
     out = test_shell(NULL, "ip netns list | grep -c '^%ss'", prefix);
