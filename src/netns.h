@@ -4,7 +4,9 @@
  * A named namespace is an empty file /run/netns/NAME with the namespace's
  * /proc/.../ns/net bind-mounted onto it, exactly as "ip netns add" makes
  * it, so "ip netns list", "ip -n NAME ..." and "ip netns exec NAME ..."
- * work on ovs-lab's namespaces and the other way round.
+ * work on ovs-lab's namespaces and the other way round.  Where /run/netns
+ * is on disk (a /run that is not a tmpfs), the first namespace created
+ * while it holds none puts a tmpfs on it, which stays.
  *
  * Errors: functions return 0 or a positive errno value, except the two
  * that start programs (netns_spawn(), netns_exec()), which return a
