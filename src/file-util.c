@@ -82,7 +82,7 @@ file_find_executable(const char *name, const char *dirs)
 
     for (char *dir = strtok_r(copy, ":", &save_ptr); dir && !found;
          dir = strtok_r(NULL, ":", &save_ptr)) {
-        char *path = xasprintf("%s/%s", *dir ? dir : ".", name);
+        char *path = xasprintf("%s/%s", dir, name);
 
         if (!access(path, X_OK)) {
             found = path;

@@ -16,7 +16,8 @@ int file_write_string(const char *path, const char *text);
 int file_replace_string(const char *path, const char *text);
 
 /* Returns the full path (malloc'd) of the executable 'name' in the first of
- * the colon-separated directories 'dirs' that has one, or NULL. */
+ * the colon-separated directories 'dirs' that has one, or NULL.  Empty
+ * entries are skipped (not taken as ".", unlike in $PATH). */
 char *file_find_executable(const char *name, const char *dirs);
 
 #endif /* file-util.h */

@@ -73,10 +73,11 @@ netns_dir_is_empty(int dir_fd)
  * for each new one, 0.3 s for 1000 namespaces created right after 1000
  * were deleted.  So NETNS_RUN_DIR gets a tmpfs of its own, but only while
  * it holds no namespace: the tmpfs would hide them.  Like the mount point
- * "ip netns add" makes, it stays.  Another tool may create a namespace file at the same moment
- * (iproute2 locks only its mount setup): the directory below is checked
- * again once the tmpfs is on it, and the tmpfs removed if that happened.
- * Failing to mount is not an error: the directory works as it is. */
+ * "ip netns add" makes, it stays.  Another tool may create a namespace
+ * file at the same moment (iproute2 locks only its mount setup): the
+ * directory below is checked again once the tmpfs is on it, and the tmpfs
+ * removed if that happened.  Failing to mount is not an error: the
+ * directory works as it is. */
 static void
 netns_put_run_dir_on_tmpfs(void)
 {
