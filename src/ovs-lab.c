@@ -17,13 +17,17 @@
 #include "switchdb.h"
 #include "util.h"
 
-/* The options a command accepts. */
+/* The options a command accepts, and where. */
 enum {
     ACCEPT_OVSDB = 1 << 0,      /* --ovsdb=REMOTE */
     ACCEPT_NAME = 1 << 1,       /* --name=LAB */
     ACCEPT_QUIET = 1 << 2,      /* -q, --quiet */
     ACCEPT_JSON_FLAG = 1 << 3,  /* --json (output on stdout) */
     ACCEPT_REPORTS = 1 << 4,    /* --keep, --json=FILE, --junit=FILE */
+    /* The arguments end with a command line, whose options are its own:
+     * ovs-lab's options only come before the first argument.  Other
+     * commands take them anywhere ("ovs-lab up FILE -q"). */
+    OPTIONS_FIRST = 1 << 5,
 };
 
 struct command {
@@ -120,7 +124,9 @@ parse_options(const struct command *cmd, int argc, char *argv[])
     for (;;) {
         int option_index = 0;
         unsigned int needs;
-        int c = getopt_long(argc, argv, "+qh", long_options, &option_index);
+        int c = getopt_long(argc, argv,
+                            cmd->accepts & OPTIONS_FIRST ? "+qh" : "qh",
+                            long_options, &option_index);
 
         if (c == -1) {
             break;
@@ -347,7 +353,7 @@ static const struct command commands[] = {
      "Run COMMAND (default: a shell) in NODE's namespace.",
      "The node's /etc/netns files are in place, as with \"ip netns exec\".\n"
      "Exit status: COMMAND's.\n",
-     0, 2, -1, cmd_exec},
+     OPTIONS_FIRST, 2, -1, cmd_exec},
     {"list", "", "List the running labs, one per line.", "", 0, 0, 0,
      cmd_list},
     {"ovs", "[OPTIONS] start|stop|status",

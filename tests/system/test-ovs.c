@@ -771,7 +771,8 @@ test_stop_if_unused(void)
     sset_add(&links, bridge);
     CHECK_OK(switchdb_apply(db, &l));
     switchdb_lab_destroy(&l);
-    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, NULL, true, &stopped));
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po2, NULL, true,
+                                                    &stopped));
     CU_ASSERT(!stopped);
     CU_ASSERT(daemons_running(true));
 
@@ -781,7 +782,8 @@ test_stop_if_unused(void)
     db = NULL;
     CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po3, NULL));
     CU_ASSERT_PTR_NOT_NULL_FATAL(po3);
-    CHECK_OK(private_ovs_release_and_stop_if_unused(po3, NULL, true, &stopped));
+    CHECK_OK(private_ovs_release_and_stop_if_unused(po3, NULL, true,
+                                                    &stopped));
     CU_ASSERT(stopped);
     CU_ASSERT(!daemons_running(false));
     CU_ASSERT(!file_exists("%s", dir));
