@@ -7,11 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -666,6 +669,48 @@ start_server(const struct instance *inst, long long int deadline)
     return error;
 }
 
+/* The tap device of ovs-vswitchd's userspace datapath ("ovs-" and the
+ * datapath type): one per network namespace. */
+#define NETDEV_DATAPATH_DEVICE "ovs-netdev"
+
+/* Returns an error message if another ovs-vswitchd with a userspace
+ * datapath runs in this network namespace.  The one started next could
+ * not create its datapath (it would open the same tap device, which is
+ * busy), and the labs' ports would never get an OpenFlow port.  Asking
+ * for the device as ovs-vswitchd does tells whether it is free: EBUSY while
+ * another process holds it (ovs-vswitchd makes it persistent, so one left
+ * by an ovs-vswitchd that died is free).  Only asked if the device exists,
+ * so that nothing is created here. */
+static char *
+check_netdev_datapath_free(const struct instance *inst)
+{
+    struct ifreq ifr;
+    char *error = NULL;
+    int fd;
+
+    if (!if_nametoindex(NETDEV_DATAPATH_DEVICE)) {
+        return NULL;
+    }
+    fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;            /* ovs-vswitchd will say what is wrong. */
+    }
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ovs_strzcpy(ifr.ifr_name, NETDEV_DATAPATH_DEVICE, sizeof ifr.ifr_name);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0 && errno == EBUSY) {
+        error = xasprintf("another ovs-vswitchd with the userspace datapath "
+                          "runs in this network namespace (it holds the "
+                          "device %s), and ovs-lab's private Open vSwitch "
+                          "in %s cannot run beside it: use that one "
+                          "(--ovsdb=REMOTE, e.g. "
+                          "unix:/var/run/openvswitch/db.sock), or stop it",
+                          NETDEV_DATAPATH_DEVICE, inst->dir);
+    }
+    close(fd);
+    return error;
+}
+
 static char *
 start_vswitchd(const struct instance *inst, long long int deadline)
 {
@@ -866,7 +911,7 @@ start_locked(const struct instance *inst, const char *lab,
              struct switchdb **dbp)
 {
     long long int deadline = time_msec() + inst->timeout_ms;
-    bool started_server = false, started_vswitchd = false;
+    bool created_db = false, started_server = false, started_vswitchd = false;
     struct sset names = SSET_INITIALIZER(&names);
     struct switchdb *db = NULL;
     char *error;
@@ -892,6 +937,7 @@ start_locked(const struct instance *inst, const char *lab,
             unlink(inst->db);
             return error;
         }
+        created_db = true;
     }
 
     if (!pidfile_owner(inst->server.pidfile)) {
@@ -914,6 +960,10 @@ start_locked(const struct instance *inst, const char *lab,
     }
 
     if (!pidfile_owner(inst->vswitchd.pidfile)) {
+        error = check_netdev_datapath_free(inst);
+        if (error) {
+            goto out;
+        }
         error = start_vswitchd(inst, deadline);
         if (error) {
             goto out;
@@ -938,6 +988,12 @@ out:
             pid = request_exit(inst, &inst->server, none);
             e = wait_daemon_gone(inst, &inst->server, pid);
             free(e);
+        }
+        /* Nothing ran before: leave nothing of the instance behind. */
+        if ((created_db || started_server)
+            && !pidfile_owner(inst->server.pidfile)
+            && !pidfile_owner(inst->vswitchd.pidfile)) {
+            free(remove_instance_dir(inst));
         }
     }
     *dbp = db;
@@ -1105,8 +1161,9 @@ instance_unused(const struct instance *inst, struct private_ovs *po)
  * (see private_ovs_set_kept()), no other process uses it and its database
  * holds no lab any more, stops it and deletes its directory.  'db' (may be
  * NULL) is a connection to the instance's database to look for labs in,
- * e.g. the one private_ovs_acquire() made (without, this opens one).  Sets '*stopped' to whether it stopped the
- * instance.  Returns NULL or an error message ('po' is freed either way).
+ * e.g. the one private_ovs_acquire() made (without, this opens one).  Sets
+ * '*stopped' to whether it stopped the instance.  Returns NULL or an error
+ * message ('po' is freed either way).
  *
  * With 'wait' false, returns as soon as both daemons have been asked to
  * exit: a detached process waits for them and deletes the directory,

@@ -134,6 +134,35 @@ t_ok "its directory is gone" test ! -e "$OVS_DIR"
 t_fails "no device of it is left (only lo)" \
     bash -c "ip -o link show | grep -v ': lo:'"
 
+# --- another ovs-vswitchd with the userspace datapath in the namespace ------------
+# It holds the tap device "ovs-netdev"; so does this stand-in.
+python3 -c '
+import fcntl, os, struct, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+IFF_TAP, IFF_NO_PI, TUNSETIFF = 0x0002, 0x1000, 0x400454ca
+fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"ovs-netdev", IFF_TAP | IFF_NO_PI))
+time.sleep(120)
+' &
+holder=$!
+t_at_exit "kill $holder 2>/dev/null"
+for _ in $(seq 50); do
+    ip link show ovs-netdev >/dev/null 2>&1 && break
+    sleep 0.1
+done
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_match "up beside another userspace ovs-vswitchd: says what is wrong" \
+    "another ovs-vswitchd with the userspace datapath.*ovs-netdev.*--ovsdb" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml"
+t_fails "... and fails" "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml"
+t_fails "ovs start says so too (fails)" "$OVS_LAB" ovs -q start
+t_ok "no daemon of the private OVS is left" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
+t_ok "nor its directory" test ! -e "$OVS_DIR"
+t_fails "nor a namespace of the lab" bash -c "ip netns list | grep -q '^$lab-'"
+kill "$holder"
+wait "$holder" 2>/dev/null
+
 # --- usage ------------------------------------------------------------------------
 t_match "an unknown action is a usage error" "expected start, stop or status" \
     "$OVS_LAB" ovs restart
