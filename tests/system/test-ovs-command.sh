@@ -144,7 +144,8 @@ fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", b"ovs-netdev", IFF_TAP | IFF_NO_P
 time.sleep(120)
 ' &
 holder=$!
-t_at_exit "kill $holder 2>/dev/null"
+kill_holder() { kill "$holder" 2>/dev/null; }
+t_at_exit kill_holder
 for _ in $(seq 50); do
     ip link show ovs-netdev >/dev/null 2>&1 && break
     sleep 0.1
@@ -160,7 +161,7 @@ t_ok "no daemon of the private OVS is left" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
 t_ok "nor its directory" test ! -e "$OVS_DIR"
 t_fails "nor a namespace of the lab" bash -c "ip netns list | grep -q '^$lab-'"
-kill "$holder"
+kill_holder
 wait "$holder" 2>/dev/null
 
 # --- usage ------------------------------------------------------------------------
