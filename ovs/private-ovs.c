@@ -911,7 +911,7 @@ start_locked(const struct instance *inst, const char *lab,
              struct switchdb **dbp)
 {
     long long int deadline = time_msec() + inst->timeout_ms;
-    bool created_db = false, started_server = false, started_vswitchd = false;
+    bool started_server = false, started_vswitchd = false;
     struct sset names = SSET_INITIALIZER(&names);
     struct switchdb *db = NULL;
     char *error;
@@ -919,6 +919,11 @@ start_locked(const struct instance *inst, const char *lab,
     *dbp = NULL;
     error = read_instance_dir(inst->dir, &names);
     sset_destroy(&names);
+    if (!error && !pidfile_owner(inst->vswitchd.pidfile)) {
+        /* Before anything is created or started for an ovs-vswitchd that
+         * could not run. */
+        error = check_netdev_datapath_free(inst);
+    }
     if (error) {
         return error;
     }
@@ -937,7 +942,6 @@ start_locked(const struct instance *inst, const char *lab,
             unlink(inst->db);
             return error;
         }
-        created_db = true;
     }
 
     if (!pidfile_owner(inst->server.pidfile)) {
@@ -960,10 +964,6 @@ start_locked(const struct instance *inst, const char *lab,
     }
 
     if (!pidfile_owner(inst->vswitchd.pidfile)) {
-        error = check_netdev_datapath_free(inst);
-        if (error) {
-            goto out;
-        }
         error = start_vswitchd(inst, deadline);
         if (error) {
             goto out;
@@ -988,12 +988,6 @@ out:
             pid = request_exit(inst, &inst->server, none);
             e = wait_daemon_gone(inst, &inst->server, pid);
             free(e);
-        }
-        /* Nothing ran before: leave nothing of the instance behind. */
-        if ((created_db || started_server)
-            && !pidfile_owner(inst->server.pidfile)
-            && !pidfile_owner(inst->vswitchd.pidfile)) {
-            free(remove_instance_dir(inst));
         }
     }
     *dbp = db;
@@ -1071,6 +1065,17 @@ private_ovs_acquire(const char *dir, int timeout_ms, bool start,
     }
     if (!error) {
         error = start_locked(&inst, lab, &db);
+        if (error
+            && !pidfile_owner(inst.server.pidfile)
+            && !pidfile_owner(inst.vswitchd.pidfile)) {
+            /* Nothing of the instance runs: leave nothing of it behind,
+             * and then, as above, no lock file either. */
+            char *e = remove_instance_dir(&inst);
+            if (!e) {
+                unlink(inst.lock);
+            }
+            free(e);
+        }
     }
     if (!error) {
         int fd = open(inst.users, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -160,6 +160,7 @@ t_fails "ovs start says so too (fails)" "$OVS_LAB" ovs -q start
 t_ok "no daemon of the private OVS is left" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
 t_ok "nor its directory" test ! -e "$OVS_DIR"
+t_ok "nor its lock file" test ! -e "$OVS_DIR.lock"
 t_fails "nor a namespace of the lab" bash -c "ip netns list | grep -q '^$lab-'"
 kill_holder
 wait "$holder" 2>/dev/null
