@@ -9,12 +9,14 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +28,9 @@
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb-error.h"
+#include "ovsdb/log.h"
+#include "ovsdb/ovsdb.h"
 #include "process.h"
 #include "socket-util.h"
 #include "sset.h"
@@ -459,20 +464,28 @@ instance_environment(const struct instance *inst, struct svec *env)
     svec_terminate(env);
 }
 
-/* Runs 'argv' (argv[0] is found with find_program()) in the instance's
+/* A program started by spawn_program(), until wait_program() has seen it
+ * exit. */
+struct program_run {
+    pid_t pid;
+    char *name;                 /* argv[0]. */
+    char *log;                  /* Where its output goes. */
+};
+
+/* Starts 'argv' (argv[0] is found with find_program()) in the instance's
  * environment, stdin from /dev/null and stdout and stderr appended to
- * 'log', and waits until 'deadline' for it to exit successfully.  For a
- * daemon started with --detach, that is when the daemon is ready. */
+ * 'log'.  On success fills in 'run' and returns NULL; the caller must then
+ * call wait_program(). */
 static char *
-run_program(const struct instance *inst, struct svec *argv, const char *log,
-            long long int deadline)
+spawn_program(const struct instance *inst, struct svec *argv,
+              const char *log, struct program_run *run)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     sigset_t no_signals, all_signals;
     struct svec env;
     char *program, *error = NULL;
-    int status = 0, retval;
+    int retval;
     pid_t pid;
     int log_fd;
 
@@ -515,13 +528,32 @@ run_program(const struct instance *inst, struct svec *argv, const char *log,
     if (retval) {
         error = xasprintf("%s: cannot run (%s)", program,
                           ovs_strerror(retval));
-        free(program);
-        return error;
+    } else {
+        run->pid = pid;
+        run->name = xstrdup(argv->names[0]);
+        run->log = xstrdup(log);
     }
+    free(program);
+    return error;
+}
+
+/* Waits until 'deadline' for 'run' to exit successfully (for a daemon
+ * started with --detach, that is when the daemon is ready), killing it if
+ * it has not by then.  Returns NULL or an error message. */
+static char *
+wait_program(const struct instance *inst, struct program_run *run,
+             long long int deadline)
+{
+    char *error = NULL;
+    int status = 0;
+
+    /* Readable once the process has exited: woken at once, where a timer
+     * would add up to its period to every daemon's start. */
+    int pidfd = pidfd_open(run->pid, 0);
 
     for (;;) {
-        pid_t retpid = waitpid(pid, &status, WNOHANG);
-        if (retpid == pid) {
+        pid_t retpid = waitpid(run->pid, &status, WNOHANG);
+        if (retpid == run->pid) {
             break;
         } else if (retpid < 0 && errno != EINTR) {
             /* ECHILD: SIGCHLD is ignored in this process, so the child was
@@ -529,26 +561,35 @@ run_program(const struct instance *inst, struct svec *argv, const char *log,
             status = 0;
             break;
         } else if (time_msec() >= deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
+            kill(run->pid, SIGKILL);
+            waitpid(run->pid, &status, 0);
             error = xasprintf("%s did not finish within %d ms (see %s)",
-                              argv->names[0], inst->timeout_ms, log);
+                              run->name, inst->timeout_ms, run->log);
             break;
         }
-        poll_timer_wait(10);
+        if (pidfd >= 0) {
+            poll_fd_wait(pidfd, POLLIN);
+        } else {
+            poll_timer_wait(1);     /* A kernel older than 5.3. */
+        }
+        poll_timer_wait_until(deadline);
         poll_block();
+    }
+    if (pidfd >= 0) {
+        close(pidfd);
     }
 
     if (!error && (!WIFEXITED(status) || WEXITSTATUS(status))) {
         char *msg = process_status_msg(status);
-        char *line = last_line(log);
+        char *line = last_line(run->log);
 
-        error = xasprintf("%s failed (%s)%s%s (see %s)", argv->names[0], msg,
-                          line ? ": " : "", line ? line : "", log);
+        error = xasprintf("%s failed (%s)%s%s (see %s)", run->name, msg,
+                          line ? ": " : "", line ? line : "", run->log);
         free(line);
         free(msg);
     }
-    free(program);
+    free(run->name);
+    free(run->log);
     return error;
 }
 
@@ -624,14 +665,64 @@ unixctl_send(const char *path, const char *command,
     return error;
 }
 
+/* The database. */
+
+/* Creates the instance's database file, empty, with the schema of the
+ * installed Open vSwitch: what "ovsdb-tool create" does, with OVS's own
+ * code, but without the 40 ms it takes to start ovsdb-tool, which are on
+ * the critical path of the first "up".  Returns NULL or an error
+ * message. */
+static char *
+create_database(const struct instance *inst)
+{
+    struct ovsdb_schema *schema;
+    struct ovsdb_error *error;
+    struct ovsdb_log *log;
+
+    error = ovsdb_schema_from_file(OVS_LAB_VSWITCH_SCHEMA, &schema);
+    if (error) {
+        char *msg = ovsdb_error_to_string_free(error);
+        char *e = xasprintf("cannot read the schema of Open vSwitch's "
+                            "database (%s); reinstall openvswitch-common",
+                            msg);
+        free(msg);
+        return e;
+    }
+    struct json *json = ovsdb_schema_to_json(schema);
+    ovsdb_schema_destroy(schema);
+
+    /* The instance lock keeps other creators out: no lock of the file's
+     * own. */
+    error = ovsdb_log_open(inst->db, OVSDB_MAGIC, OVSDB_LOG_CREATE_EXCL,
+                           false, &log);
+    if (error) {
+        json_destroy(json);
+    } else {
+        error = ovsdb_log_write_and_free(log, json);
+        if (!error) {
+            error = ovsdb_log_commit_block(log);
+        }
+        ovsdb_log_close(log);
+    }
+    if (error) {
+        char *msg = ovsdb_error_to_string_free(error);
+        char *e = xasprintf("%s: cannot create the database (%s)",
+                            inst->db, msg);
+        free(msg);
+        unlink(inst->db);
+        return e;
+    }
+    return NULL;
+}
+
 /* Daemons. */
 
-/* Runs daemon 'd' with run_program(): the options both daemons take (no
- * console or syslog logging, and 'd''s log file, pidfile and unixctl
+/* Starts daemon 'd' with spawn_program(): the options both daemons take
+ * (no console or syslog logging, and 'd''s log file, pidfile and unixctl
  * socket), then 'args' (with --detach). */
 static char *
-start_daemon(const struct instance *inst, const struct daemon *d,
-             const struct svec *args, long long int deadline)
+spawn_daemon(const struct instance *inst, const struct daemon *d,
+             const struct svec *args, struct program_run *run)
 {
     struct svec argv = SVEC_EMPTY_INITIALIZER;
     char *error;
@@ -647,7 +738,7 @@ start_daemon(const struct instance *inst, const struct daemon *d,
     svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
     svec_append(&argv, args);
 
-    error = run_program(inst, &argv, d->log, deadline);
+    error = spawn_program(inst, &argv, d->log, run);
     svec_destroy(&argv);
     return error;
 }
@@ -656,6 +747,7 @@ static char *
 start_server(const struct instance *inst, long long int deadline)
 {
     struct svec args = SVEC_EMPTY_INITIALIZER;
+    struct program_run run;
     char *error;
 
     /* A server that died left its socket behind too. */
@@ -664,9 +756,9 @@ start_server(const struct instance *inst, long long int deadline)
     svec_add_nocopy(&args, xasprintf("--remote=punix:%s", inst->sock));
     svec_add(&args, "--detach");
     svec_add(&args, inst->db);
-    error = start_daemon(inst, &inst->server, &args, deadline);
+    error = spawn_daemon(inst, &inst->server, &args, &run);
     svec_destroy(&args);
-    return error;
+    return error ? error : wait_program(inst, &run, deadline);
 }
 
 /* The tap device of ovs-vswitchd's userspace datapath ("ovs-" and the
@@ -711,8 +803,10 @@ check_netdev_datapath_free(const struct instance *inst)
     return error;
 }
 
+/* Starts ovs-vswitchd; it is ready once wait_program() returns for
+ * 'run'. */
 static char *
-start_vswitchd(const struct instance *inst, long long int deadline)
+spawn_vswitchd(const struct instance *inst, struct program_run *run)
 {
     struct svec args = SVEC_EMPTY_INITIALIZER;
     char *error;
@@ -722,7 +816,7 @@ start_vswitchd(const struct instance *inst, long long int deadline)
     svec_add(&args, "--disable-system");
     svec_add(&args, "--detach");
     svec_add(&args, inst->remote);
-    error = start_daemon(inst, &inst->vswitchd, &args, deadline);
+    error = spawn_daemon(inst, &inst->vswitchd, &args, run);
     svec_destroy(&args);
     return error;
 }
@@ -904,8 +998,8 @@ stop_locked_in_background(const struct instance *inst, int lock_fd)
  * works (incrementing next_cfg and waiting for cur_cfg) would make it
  * reconfigure every bridge: 0.2 s for one of 1000 ports when it has
  * nothing else to do, seconds when it is busy.  A daemon started here is
- * ready when it returns: with --detach, ovs-vswitchd only detaches once it
- * has applied the database. */
+ * ready when this returns: with --detach, ovs-vswitchd only detaches once
+ * it has applied the database. */
 static char *
 start_locked(const struct instance *inst, const char *lab,
              struct switchdb **dbp)
@@ -913,6 +1007,7 @@ start_locked(const struct instance *inst, const char *lab,
     long long int deadline = time_msec() + inst->timeout_ms;
     bool started_server = false, started_vswitchd = false;
     struct sset names = SSET_INITIALIZER(&names);
+    struct program_run vswitchd_run;
     struct switchdb *db = NULL;
     char *error;
 
@@ -929,17 +1024,8 @@ start_locked(const struct instance *inst, const char *lab,
     }
 
     if (access(inst->db, F_OK)) {
-        struct svec argv = SVEC_EMPTY_INITIALIZER;
-
-        /* Without a schema argument, ovsdb-tool uses the one installed with
-         * it, which matches the installed daemons. */
-        svec_add(&argv, "ovsdb-tool");
-        svec_add(&argv, "create");
-        svec_add(&argv, inst->db);
-        error = run_program(inst, &argv, inst->server.log, deadline);
-        svec_destroy(&argv);
+        error = create_database(inst);
         if (error) {
-            unlink(inst->db);
             return error;
         }
     }
@@ -952,6 +1038,16 @@ start_locked(const struct instance *inst, const char *lab,
         started_server = true;
     }
 
+    /* ovs-vswitchd takes a while to start: meanwhile this process connects
+     * to the database and creates its root row (ovs-vswitchd applies it
+     * when it arrives). */
+    if (!pidfile_owner(inst->vswitchd.pidfile)) {
+        error = spawn_vswitchd(inst, &vswitchd_run);
+        if (error) {
+            goto out;
+        }
+        started_vswitchd = true;
+    }
     error = (lab
              ? switchdb_open_lab(inst->remote, inst->timeout_ms, lab, &db)
              : switchdb_open(inst->remote, inst->timeout_ms, &db));
@@ -959,16 +1055,13 @@ start_locked(const struct instance *inst, const char *lab,
         /* Nothing to commit unless the database is new. */
         error = switchdb_init(db);
     }
-    if (error) {
-        goto out;
-    }
-
-    if (!pidfile_owner(inst->vswitchd.pidfile)) {
-        error = start_vswitchd(inst, deadline);
+    if (started_vswitchd) {
+        char *e = wait_program(inst, &vswitchd_run, deadline);
         if (error) {
-            goto out;
+            free(e);
+        } else {
+            error = e;
         }
-        started_vswitchd = true;
     }
 
 out:

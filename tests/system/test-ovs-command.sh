@@ -76,6 +76,14 @@ t_fails "... and left no datapath device (only lo)" \
     bash -c "ip -o link show | grep -v ': lo:'"
 t_ok "its database answers ovs-vsctl" \
     ovs-vsctl --db="$PRIVATE_DB" --timeout=5 show
+schema=/usr/share/openvswitch/vswitch.ovsschema
+t_match "its database file is Open_vSwitch, as ovsdb-tool reads it" \
+    "^Open_vSwitch$" ovsdb-tool db-name "$OVS_DIR/conf.db"
+t_match "... with the installed schema's version" \
+    "^$(ovsdb-tool schema-version "$schema" | sed 's/\./\\./g')$" \
+    ovsdb-tool db-version "$OVS_DIR/conf.db"
+t_match "... and its checksum" "^$(ovsdb-tool schema-cksum "$schema")$" \
+    ovsdb-tool db-cksum "$OVS_DIR/conf.db"
 t_match "status: kept, with its database" \
     "kept until.*database: +$PRIVATE_DB" bash -c "'$OVS_LAB' ovs status | tr '\n' ' '"
 t_match "status: no lab" "labs: +none" "$OVS_LAB" ovs status
