@@ -1056,6 +1056,9 @@ start_locked(const struct instance *inst, const char *lab,
         error = switchdb_init(db);
     }
     if (started_vswitchd) {
+        /* Also after an error: once ovs-vswitchd has detached (or was
+         * killed at the deadline), its pidfile tells the cleanup below
+         * whom to stop. */
         char *e = wait_program(inst, &vswitchd_run, deadline);
         if (error) {
             free(e);
