@@ -9,40 +9,30 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "file-util.h"
-#include "jsonrpc.h"
-#include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
+#include "ovs-program.h"
 #include "ovsdb-error.h"
 #include "ovsdb/log.h"
 #include "ovsdb/ovsdb.h"
-#include "process.h"
-#include "socket-util.h"
 #include "sset.h"
-#include "stream.h"
 #include "svec.h"
 #include "switchdb.h"
 #include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(private_ovs);
-
-extern char **environ;
 
 struct private_ovs {
     char *dir;
@@ -254,38 +244,6 @@ remove_instance_dir(const struct instance *inst)
     return error;
 }
 
-/* Returns the last non-empty line of file 'path' (the caller frees it), or
- * NULL. */
-static char *
-last_line(const char *path)
-{
-    char buf[4096];
-    ssize_t n = 0;
-    int fd;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return NULL;
-    }
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (size > 0) {
-        off_t start = size > sizeof buf - 1 ? size - (sizeof buf - 1) : 0;
-        n = pread(fd, buf, sizeof buf - 1, start);
-    }
-    close(fd);
-    if (n <= 0) {
-        return NULL;
-    }
-
-    buf[n] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) {
-        buf[--n] = '\0';
-    }
-    char *nl = strrchr(buf, '\n');
-    char *line = nl ? nl + 1 : buf;
-    return *line ? xstrdup(line) : NULL;
-}
-
 /* Locks. */
 
 /* Takes the exclusive lock that serializes starting and stopping the
@@ -388,283 +346,6 @@ wait_for_exit(const struct daemon *d, long long int deadline)
     }
 }
 
-/* Programs. */
-
-/* Finds 'program' in $PATH or in the usual directories of the Open vSwitch
- * daemons and tools (sbin is often missing from a user's $PATH).  Returns a
- * malloc'd file name or NULL. */
-static char *
-find_program(const char *program)
-{
-    char *dirs = xasprintf("%s:/usr/local/sbin:/usr/sbin:/sbin:"
-                           "/usr/local/bin:/usr/bin:/bin",
-                           getenv("PATH") ? getenv("PATH") : "");
-    char *found = file_find_executable(program, dirs);
-
-    free(dirs);
-    return found;
-}
-
-/* glibc's malloc puts its heap on transparent huge pages (where the kernel
- * allows them on request, Debian's default).  A new ovs-vswitchd grows its
- * heap by about 30 MB while it adds 1000 ports and takes a page fault for
- * every 4 KiB of it (7000 faults); with this, 700, and the ports are added
- * about 0.1 s sooner (docs/performance.md, section 5.1). */
-#define MALLOC_TUNABLE "glibc.malloc.hugetlb"
-#define MALLOC_TUNABLE_VALUE MALLOC_TUNABLE "=1"
-
-/* Returns the value for GLIBC_TUNABLES: 'value' (may be NULL, i.e. not
- * set) with MALLOC_TUNABLE_VALUE added, unless it sets MALLOC_TUNABLE
- * itself. */
-static char *
-malloc_tunables(const char *value)
-{
-    if (!value || !*value) {
-        return xstrdup(MALLOC_TUNABLE_VALUE);
-    }
-    return (strstr(value, MALLOC_TUNABLE "=")
-            ? xstrdup(value)
-            : xasprintf("%s:%s", value, MALLOC_TUNABLE_VALUE));
-}
-
-/* Returns true if environment entry 'entry' sets variable 'var'. */
-static bool
-env_entry_sets(const char *entry, const char *var)
-{
-    size_t n = strlen(var);
-    return !strncmp(entry, var, n) && entry[n] == '=';
-}
-
-/* The environment for the instance's programs: ours, with the OVS
- * directories pointing into the instance's directory and malloc's heap on
- * huge pages (MALLOC_TUNABLE). */
-static void
-instance_environment(const struct instance *inst, struct svec *env)
-{
-    static const char *const vars[] = {
-        "OVS_RUNDIR", "OVS_DBDIR", "OVS_LOGDIR", "OVS_SYSCONFDIR",
-    };
-
-    svec_init(env);
-    for (char **e = environ; *e; e++) {
-        bool ours = env_entry_sets(*e, "GLIBC_TUNABLES");
-        for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
-            ours = ours || env_entry_sets(*e, vars[i]);
-        }
-        if (!ours) {
-            svec_add(env, *e);
-        }
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
-        svec_add_nocopy(env, xasprintf("%s=%s", vars[i], inst->dir));
-    }
-    char *tunables = malloc_tunables(getenv("GLIBC_TUNABLES"));
-    svec_add_nocopy(env, xasprintf("GLIBC_TUNABLES=%s", tunables));
-    free(tunables);
-    svec_terminate(env);
-}
-
-/* A program started by spawn_program(), until wait_program() has seen it
- * exit. */
-struct program_run {
-    pid_t pid;
-    char *name;                 /* argv[0]. */
-    char *log;                  /* Where its output goes. */
-};
-
-/* Starts 'argv' (argv[0] is found with find_program()) in the instance's
- * environment, stdin from /dev/null and stdout and stderr appended to
- * 'log'.  On success fills in 'run' and returns NULL; the caller must then
- * call wait_program(). */
-static char *
-spawn_program(const struct instance *inst, struct svec *argv,
-              const char *log, struct program_run *run)
-{
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    sigset_t no_signals, all_signals;
-    struct svec env;
-    char *program, *error = NULL;
-    int retval;
-    pid_t pid;
-    int log_fd;
-
-    program = find_program(argv->names[0]);
-    if (!program) {
-        return xasprintf("%s: program not found (install Open vSwitch: "
-                         "openvswitch-switch)", argv->names[0]);
-    }
-    svec_terminate(argv);
-
-    log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (log_fd < 0) {
-        error = xasprintf("%s: cannot open (%s)", log, ovs_strerror(errno));
-        free(program);
-        return error;
-    }
-
-    /* The child starts with default signal handling and nothing blocked,
-     * whatever this process does with signals. */
-    sigemptyset(&no_signals);
-    sigfillset(&all_signals);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setsigmask(&attr, &no_signals);
-    posix_spawnattr_setsigdefault(&attr, &all_signals);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
-                                    | POSIX_SPAWN_SETSIGDEF);
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                     O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, log_fd, STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, log_fd, STDERR_FILENO);
-
-    instance_environment(inst, &env);
-    retval = posix_spawn(&pid, program, &actions, &attr, argv->names,
-                         env.names);
-    svec_destroy(&env);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    close(log_fd);
-    if (retval) {
-        error = xasprintf("%s: cannot run (%s)", program,
-                          ovs_strerror(retval));
-    } else {
-        run->pid = pid;
-        run->name = xstrdup(argv->names[0]);
-        run->log = xstrdup(log);
-    }
-    free(program);
-    return error;
-}
-
-/* Waits until 'deadline' for 'run' to exit successfully (for a daemon
- * started with --detach, that is when the daemon is ready), killing it if
- * it has not by then.  Returns NULL or an error message. */
-static char *
-wait_program(const struct instance *inst, struct program_run *run,
-             long long int deadline)
-{
-    char *error = NULL;
-    int status = 0;
-
-    /* Readable once the process has exited: woken at once, where a timer
-     * would add up to its period to every daemon's start. */
-    int pidfd = pidfd_open(run->pid, 0);
-
-    for (;;) {
-        pid_t retpid = waitpid(run->pid, &status, WNOHANG);
-        if (retpid == run->pid) {
-            break;
-        } else if (retpid < 0 && errno != EINTR) {
-            /* ECHILD: SIGCHLD is ignored in this process, so the child was
-             * reaped without a status.  The caller checks the outcome. */
-            status = 0;
-            break;
-        } else if (time_msec() >= deadline) {
-            kill(run->pid, SIGKILL);
-            waitpid(run->pid, &status, 0);
-            error = xasprintf("%s did not finish within %d ms (see %s)",
-                              run->name, inst->timeout_ms, run->log);
-            break;
-        }
-        if (pidfd >= 0) {
-            poll_fd_wait(pidfd, POLLIN);
-        } else {
-            poll_timer_wait(1);     /* A kernel older than 5.3. */
-        }
-        poll_timer_wait_until(deadline);
-        poll_block();
-    }
-    if (pidfd >= 0) {
-        close(pidfd);
-    }
-
-    if (!error && (!WIFEXITED(status) || WEXITSTATUS(status))) {
-        char *msg = process_status_msg(status);
-        char *line = last_line(run->log);
-
-        error = xasprintf("%s failed (%s)%s%s (see %s)", run->name, msg,
-                          line ? ": " : "", line ? line : "", run->log);
-        free(line);
-        free(msg);
-    }
-    free(run->name);
-    free(run->log);
-    return error;
-}
-
-/* Sends 'command' with 'args' (NULL-terminated) to the unixctl server at
- * 'path', waiting until 'deadline' to connect and send it.  With 'replyp'
- * null, does not wait for the answer: ovs-vswitchd reads its unixctl
- * requests only between two rounds of work, and its round after a lab's
- * rows were deleted (tearing down a bridge of 1000 ports) takes seconds;
- * the server still reads the request after the client has gone.  Otherwise
- * waits for it, also until 'deadline', and stores in '*replyp' the
- * server's error message (malloc'd) if it answered with one, else NULL.
- * Returns 0 or a positive errno value. */
-static int
-unixctl_send(const char *path, const char *command,
-             const char *const *args, long long int deadline,
-             char **replyp)
-{
-    struct jsonrpc_msg *request, *reply = NULL;
-    struct stream *stream;
-    struct jsonrpc *rpc;
-    struct json *params;
-    struct json *id;
-    char *name;
-    int error;
-
-    if (replyp) {
-        *replyp = NULL;
-    }
-    name = xasprintf("unix:%s", path);
-    error = stream_open_block(stream_open(name, &stream, DSCP_DEFAULT),
-                              MAX(deadline - time_msec(), 1), &stream);
-    free(name);
-    if (error) {
-        return error;
-    }
-
-    rpc = jsonrpc_open(stream);
-    params = json_array_create_empty();
-    for (size_t i = 0; args[i]; i++) {
-        json_array_add(params, json_string_create(args[i]));
-    }
-    request = jsonrpc_create_request(command, params, &id);
-    error = jsonrpc_send_block(rpc, request);
-    while (!error && replyp) {
-        jsonrpc_run(rpc);
-        error = jsonrpc_recv(rpc, &reply);
-        if (!error) {
-            if (json_equal(reply->id, id)) {
-                break;
-            }
-            jsonrpc_msg_destroy(reply);
-            reply = NULL;
-        } else if (error == EAGAIN) {
-            if (time_msec() >= deadline) {
-                error = ETIMEDOUT;
-                break;
-            }
-            error = 0;
-            jsonrpc_wait(rpc);
-            jsonrpc_recv_wait(rpc);
-            poll_timer_wait_until(deadline);
-            poll_block();
-        }
-    }
-    if (reply && reply->error) {
-        *replyp = (reply->error->type == JSON_STRING
-                   ? xstrdup(json_string(reply->error))
-                   : json_to_string(reply->error, 0));
-    }
-    jsonrpc_msg_destroy(reply);
-    json_destroy(id);
-    jsonrpc_close(rpc);
-    return error;
-}
-
 /* The database. */
 
 /* Creates the instance's database file, empty, with the schema of the
@@ -717,12 +398,12 @@ create_database(const struct instance *inst)
 
 /* Daemons. */
 
-/* Starts daemon 'd' with spawn_program(): the options both daemons take
- * (no console or syslog logging, and 'd''s log file, pidfile and unixctl
- * socket), then 'args' (with --detach). */
+/* Starts daemon 'd' with ovs_program_spawn(): the options both daemons
+ * take (no console or syslog logging, and 'd''s log file, pidfile and
+ * unixctl socket), then 'args' (with --detach). */
 static char *
 spawn_daemon(const struct instance *inst, const struct daemon *d,
-             const struct svec *args, struct program_run *run)
+             const struct svec *args, struct ovs_program *run)
 {
     struct svec argv = SVEC_EMPTY_INITIALIZER;
     char *error;
@@ -738,7 +419,7 @@ spawn_daemon(const struct instance *inst, const struct daemon *d,
     svec_add_nocopy(&argv, xasprintf("--unixctl=%s", d->ctl));
     svec_append(&argv, args);
 
-    error = spawn_program(inst, &argv, d->log, run);
+    error = ovs_program_spawn(inst->dir, &argv, d->log, run);
     svec_destroy(&argv);
     return error;
 }
@@ -747,7 +428,7 @@ static char *
 start_server(const struct instance *inst, long long int deadline)
 {
     struct svec args = SVEC_EMPTY_INITIALIZER;
-    struct program_run run;
+    struct ovs_program run;
     char *error;
 
     /* A server that died left its socket behind too. */
@@ -758,7 +439,7 @@ start_server(const struct instance *inst, long long int deadline)
     svec_add(&args, inst->db);
     error = spawn_daemon(inst, &inst->server, &args, &run);
     svec_destroy(&args);
-    return error ? error : wait_program(inst, &run, deadline);
+    return error ? error : ovs_program_wait(&run, deadline);
 }
 
 /* The tap device of ovs-vswitchd's userspace datapath ("ovs-" and the
@@ -803,10 +484,10 @@ check_netdev_datapath_free(const struct instance *inst)
     return error;
 }
 
-/* Starts ovs-vswitchd; it is ready once wait_program() returns for
+/* Starts ovs-vswitchd; it is ready once ovs_program_wait() returns for
  * 'run'. */
 static char *
-spawn_vswitchd(const struct instance *inst, struct program_run *run)
+spawn_vswitchd(const struct instance *inst, struct ovs_program *run)
 {
     struct svec args = SVEC_EMPTY_INITIALIZER;
     char *error;
@@ -830,7 +511,7 @@ request_exit(const struct instance *inst, const struct daemon *d,
     pid_t pid = pidfile_owner(d->pidfile);
 
     if (pid) {
-        int error = unixctl_send(d->ctl, "exit", args,
+        int error = ovs_program_unixctl(d->ctl, "exit", args,
                                  time_msec() + inst->timeout_ms, NULL);
         if (error) {
             VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
@@ -1007,7 +688,7 @@ start_locked(const struct instance *inst, const char *lab,
     long long int deadline = time_msec() + inst->timeout_ms;
     bool started_server = false, started_vswitchd = false;
     struct sset names = SSET_INITIALIZER(&names);
-    struct program_run vswitchd_run;
+    struct ovs_program vswitchd_run;
     struct switchdb *db = NULL;
     char *error;
 
@@ -1059,7 +740,7 @@ start_locked(const struct instance *inst, const char *lab,
         /* Also after an error: once ovs-vswitchd has detached (or was
          * killed at the deadline), its pidfile tells the cleanup below
          * whom to stop. */
-        char *e = wait_program(inst, &vswitchd_run, deadline);
+        char *e = ovs_program_wait(&vswitchd_run, deadline);
         if (error) {
             free(e);
         } else {
@@ -1365,9 +1046,11 @@ private_ovs_warm_up(const struct private_ovs *po)
     char *reply = NULL;
     int error;
 
-    error = unixctl_send(ctl, "dpctl/add-dp", args, deadline, &reply);
+    error = ovs_program_unixctl(ctl, "dpctl/add-dp", args, deadline,
+                                &reply);
     if (!error && !reply) {
-        error = unixctl_send(ctl, "dpctl/del-dp", args, deadline, &reply);
+        error = ovs_program_unixctl(ctl, "dpctl/del-dp", args, deadline,
+                                    &reply);
     }
     if (error || reply) {
         VLOG_WARN("%s: warming up ovs-vswitchd with datapath %s: %s", ctl,
