@@ -9,7 +9,6 @@
 #ifndef OVS_PROGRAM_H
 #define OVS_PROGRAM_H 1
 
-#include <stdbool.h>
 #include <sys/types.h>
 
 struct svec;

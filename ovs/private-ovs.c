@@ -244,6 +244,20 @@ remove_instance_dir(const struct instance *inst)
     return error;
 }
 
+/* Deletes the instance's directory and then, if that worked, its lock file,
+ * so that nothing of the instance is left.  The caller holds the instance
+ * lock. */
+static char *
+remove_instance(const struct instance *inst)
+{
+    char *error = remove_instance_dir(inst);
+
+    if (!error) {
+        unlink(inst->lock);
+    }
+    return error;
+}
+
 /* Locks. */
 
 /* Takes the exclusive lock that serializes starting and stopping the
@@ -315,6 +329,14 @@ pidfile_owner(const char *path)
         close(fd);
     }
     return pid;
+}
+
+/* Returns true if either daemon of the instance runs. */
+static bool
+instance_runs(const struct instance *inst)
+{
+    return (pidfile_owner(inst->server.pidfile)
+            || pidfile_owner(inst->vswitchd.pidfile));
 }
 
 /* CLOCK_MONOTONIC in milliseconds.  (Not time_msec(): the background
@@ -512,7 +534,8 @@ request_exit(const struct instance *inst, const struct daemon *d,
 
     if (pid) {
         int error = ovs_program_unixctl(d->ctl, "exit", args,
-                                 time_msec() + inst->timeout_ms, NULL);
+                                        time_msec() + inst->timeout_ms,
+                                        NULL);
         if (error) {
             VLOG_WARN("%s: \"exit\" failed (%s)", d->ctl,
                       ovs_retval_to_string(error));
@@ -577,10 +600,7 @@ finish_stop(const struct instance *inst, pid_t vswitchd, bool in_stopper)
         error = wait_daemon_gone(inst, &inst->server, server);
     }
     if (!error) {
-        error = remove_instance_dir(inst);
-    }
-    if (!error) {
-        unlink(inst->lock);
+        error = remove_instance(inst);
     }
     return error;
 }
@@ -825,9 +845,7 @@ private_ovs_acquire(const char *dir, int timeout_ms, bool start,
     if (!error) {
         error = lock_instance(&inst, &lock_fd);
     }
-    if (!error && !start
-        && !pidfile_owner(inst.server.pidfile)
-        && !pidfile_owner(inst.vswitchd.pidfile)) {
+    if (!error && !start && !instance_runs(&inst)) {
         /* Stopped while we waited for the lock.  The lock file is ours
          * (lock_instance() creates it) unless an instance is there. */
         if (access(inst.dir, F_OK) && errno == ENOENT) {
@@ -842,16 +860,9 @@ private_ovs_acquire(const char *dir, int timeout_ms, bool start,
     }
     if (!error) {
         error = start_locked(&inst, lab, &db);
-        if (error
-            && !pidfile_owner(inst.server.pidfile)
-            && !pidfile_owner(inst.vswitchd.pidfile)) {
-            /* Nothing of the instance runs: leave nothing of it behind,
-             * and then, as above, no lock file either. */
-            char *e = remove_instance_dir(&inst);
-            if (!e) {
-                unlink(inst.lock);
-            }
-            free(e);
+        if (error && !instance_runs(&inst)) {
+            /* Nothing of the instance runs: leave nothing of it behind. */
+            free(remove_instance(&inst));
         }
     }
     if (!error) {
