@@ -29,50 +29,6 @@
 
 extern char **environ;
 
-/* Returns the last non-empty line of file 'path' (the caller frees it), or
- * NULL. */
-static char *
-last_line(const char *path)
-{
-    char buf[4096];
-    ssize_t n = 0;
-    int fd;
-
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return NULL;
-    }
-    off_t size = lseek(fd, 0, SEEK_END);
-    if (size > 0) {
-        off_t start = size > sizeof buf - 1 ? size - (sizeof buf - 1) : 0;
-        n = pread(fd, buf, sizeof buf - 1, start);
-    }
-    close(fd);
-    if (n <= 0) {
-        return NULL;
-    }
-
-    buf[n] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) {
-        buf[--n] = '\0';
-    }
-    char *nl = strrchr(buf, '\n');
-    char *line = nl ? nl + 1 : buf;
-    return *line ? xstrdup(line) : NULL;
-}
-
-char *
-ovs_program_find(const char *program)
-{
-    char *dirs = xasprintf("%s:/usr/local/sbin:/usr/sbin:/sbin:"
-                           "/usr/local/bin:/usr/bin:/bin",
-                           getenv("PATH") ? getenv("PATH") : "");
-    char *found = file_find_executable(program, dirs);
-
-    free(dirs);
-    return found;
-}
-
 /* Why: see ovs_program_malloc_tunables() in ovs-program.h. */
 #define MALLOC_TUNABLE "glibc.malloc.hugetlb"
 #define MALLOC_TUNABLE_VALUE MALLOC_TUNABLE "=1"
@@ -135,7 +91,7 @@ ovs_program_spawn(const char *dir, struct svec *argv, const char *log,
     pid_t pid;
     int log_fd;
 
-    program = ovs_program_find(argv->names[0]);
+    program = file_find_program(argv->names[0]);
     if (!program) {
         return xasprintf("%s: program not found (install Open vSwitch: "
                          "openvswitch-switch)", argv->names[0]);
@@ -224,11 +180,13 @@ ovs_program_wait(struct ovs_program *run, long long int deadline)
 
     if (!error && (!WIFEXITED(status) || WEXITSTATUS(status))) {
         char *msg = process_status_msg(status);
-        char *line = last_line(run->log);
+        struct svec lines = SVEC_EMPTY_INITIALIZER;
+        const char *line = (!file_read_last_lines(run->log, 1, &lines)
+                            && lines.n ? lines.names[0] : NULL);
 
         error = xasprintf("%s failed (%s)%s%s (see %s)", run->name, msg,
                           line ? ": " : "", line ? line : "", run->log);
-        free(line);
+        svec_destroy(&lines);
         free(msg);
     }
     free(run->name);

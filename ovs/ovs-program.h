@@ -13,11 +13,6 @@
 
 struct svec;
 
-/* Finds 'program' in $PATH or in the usual directories of the Open vSwitch
- * daemons and tools (sbin is often missing from a user's $PATH).  Returns a
- * malloc'd file name or NULL. */
-char *ovs_program_find(const char *program);
-
 /* Returns the value for GLIBC_TUNABLES (malloc'd) for a program started
  * here: 'value' (may be NULL, i.e. not set) with glibc.malloc.hugetlb=1
  * added, unless it sets that tunable itself.  With it, glibc's malloc puts
@@ -43,7 +38,7 @@ struct ovs_program {
     char *log;                  /* Where its output goes. */
 };
 
-/* Starts 'argv' (argv[0] is found with ovs_program_find()) in the
+/* Starts 'argv' (argv[0] is found with file_find_program()) in the
  * environment of ovs_program_environment() for 'dir', stdin from /dev/null
  * and stdout and stderr appended to file 'log'.  The child starts with
  * default signal handling and nothing blocked.  On success fills in 'run'

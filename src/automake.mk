@@ -13,3 +13,9 @@ libovslab_la_SOURCES += \
 	src/plan.c src/plan.h \
 	src/progress.c src/progress.h \
 	src/state.c src/state.h
+
+# Whole-file writes, the end of a log, finding programs (no root).
+UNIT_TESTS += tests/unit/test-file-util
+tests_unit_test_file_util_SOURCES = tests/unit/test-file-util.c \
+	tests/cunit-util.c tests/cunit-util.h
+tests_unit_test_file_util_LDADD = libovslab.la $(OVS_LIBS) $(CUNIT_LIBS)

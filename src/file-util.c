@@ -2,13 +2,18 @@
 #include "file-util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "svec.h"
 #include "util.h"
+
+/* How much of a file file_read_last_lines() reads. */
+#define TAIL_BYTES 4096
 
 int
 file_read_string(const char *path, char **textp)
@@ -73,6 +78,59 @@ file_replace_string(const char *path, const char *text)
     return err;
 }
 
+int
+file_read_last_lines(const char *path, size_t n_lines, struct svec *lines)
+{
+    char buf[TAIL_BYTES + 1];
+    size_t n_found = 0;
+    ssize_t n = 0;
+    off_t size;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return errno;
+    }
+    size = lseek(fd, 0, SEEK_END);
+    if (size > 0) {
+        n = pread(fd, buf, TAIL_BYTES,
+                  size > TAIL_BYTES ? size - TAIL_BYTES : 0);
+    }
+    int err = n < 0 || size < 0 ? errno : 0;
+    close(fd);
+    if (err) {
+        return err;
+    }
+
+    /* Walk back from the end over the last 'n_lines' non-empty lines; the
+     * first line of the buffer may be cut, which only matters when the
+     * last 4 kB hold fewer than 'n_lines' lines. */
+    char *start = buf + n;
+    *start = '\0';
+    while (start > buf && n_found < n_lines) {
+        char *end = start;
+
+        start--;
+        while (start > buf && start[-1] != '\n') {
+            start--;
+        }
+        n_found += end > start && strspn(start, " \t\r\n") < end - start;
+    }
+    while (*start) {
+        size_t len = strcspn(start, "\n");
+        size_t trimmed = len;
+
+        while (trimmed > 0 && strchr(" \t\r", start[trimmed - 1])) {
+            trimmed--;
+        }
+        if (trimmed) {
+            svec_add_nocopy(lines, xmemdup0(start, trimmed));
+        }
+        start += len + (start[len] == '\n');
+    }
+    return 0;
+}
+
 char *
 file_find_executable(const char *name, const char *dirs)
 {
@@ -91,5 +149,17 @@ file_find_executable(const char *name, const char *dirs)
         }
     }
     free(copy);
+    return found;
+}
+
+char *
+file_find_program(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *dirs = xasprintf("%s:/usr/local/sbin:/usr/sbin:/sbin:"
+                           "/usr/local/bin:/usr/bin:/bin", path ? path : "");
+    char *found = file_find_executable(name, dirs);
+
+    free(dirs);
     return found;
 }

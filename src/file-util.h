@@ -1,7 +1,11 @@
-/* Whole-file reads and writes (they return 0 or a positive errno), and
- * looking up executables. */
+/* Whole-file reads and writes (they return 0 or a positive errno), the end
+ * of a log file, and looking up executables. */
 #ifndef FILE_UTIL_H
 #define FILE_UTIL_H 1
+
+#include <stddef.h>
+
+struct svec;
 
 /* Reads all of 'path' into a malloc'd, null-terminated '*textp' (which the
  * caller frees; NULL on error). */
@@ -15,9 +19,21 @@ int file_write_string(const char *path, const char *text);
  * On failure the temporary file is removed and 'path' is left as it was. */
 int file_replace_string(const char *path, const char *text);
 
+/* Appends to 'lines' the last 'n_lines' non-empty lines of 'path', oldest
+ * first, without their newlines and trailing blanks.  Only the last 4 kB of
+ * the file are read: enough for the few lines of a log that explain why a
+ * program failed, however long the log has grown. */
+int file_read_last_lines(const char *path, size_t n_lines,
+                         struct svec *lines);
+
 /* Returns the full path (malloc'd) of the executable 'name' in the first of
  * the colon-separated directories 'dirs' that has one, or NULL.  Empty
  * entries are skipped (not taken as ".", unlike in $PATH). */
 char *file_find_executable(const char *name, const char *dirs);
+
+/* Returns the full path (malloc'd) of program 'name' in $PATH or, failing
+ * that, in the usual system directories (sbin ones included, which a
+ * user's $PATH often lacks: dnsmasq, ovs-vswitchd), or NULL. */
+char *file_find_program(const char *name);
 
 #endif /* file-util.h */
