@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,12 +124,14 @@ check_execs_add(struct check_execs *execs, const char *netns,
     return execs->n++;
 }
 
-/* Reads what the command wrote, up to CHECK_EXEC_OUTPUT_MAX bytes. */
-static char *
-read_output(int fd)
+/* Reads what the command wrote, up to CHECK_EXEC_OUTPUT_MAX bytes, into
+ * 'result' (its output, and whether there was more). */
+static void
+read_output(int fd, struct check_exec_result *result)
 {
     size_t size = 4096, len = 0;
     char *buf = xmalloc(size + 1);
+    struct stat st;
 
     while (len < CHECK_EXEC_OUTPUT_MAX) {
         ssize_t n;
@@ -151,7 +154,9 @@ read_output(int fd)
         }
     }
     buf[len] = '\0';
-    return buf;
+    result->output = buf;
+    result->output_size = !fstat(fd, &st) && st.st_size > len ? st.st_size
+                                                               : len;
 }
 
 static void
@@ -159,7 +164,7 @@ job_finish(struct check_execs *execs, struct exec_job *job, int status,
            long long int now)
 {
     job->result.status = status;
-    job->result.output = read_output(job->output_fd);
+    read_output(job->output_fd, &job->result);
     job->result.elapsed_ms = now - job->start_ms;
     job->result.done = true;
     job->state = EXEC_DONE;

@@ -172,6 +172,8 @@ struct check_exec_result {
     char *output;               /* Standard output and error, at most
                                  * CHECK_EXEC_OUTPUT_MAX bytes, null bytes
                                  * replaced by spaces (malloc'd). */
+    size_t output_size;         /* Bytes the command wrote: more than
+                                 * 'output' holds if it was cut. */
     long long int elapsed_ms;
 };
 

@@ -408,17 +408,16 @@ finish_dhcp(const struct check_env *env, const struct check_task *task,
     struct ds expected = DS_EMPTY_INITIALIZER;
     struct ds observed = DS_EMPTY_INITIALIZER;
 
-    if (!check->expect_ok) {
-        ds_put_cstr(&expected, "no lease");
-    } else {
-        ds_put_cstr(&expected, "a lease");
-        if (d->has_address) {
-            ds_put_format(&expected, " of %s", d->address.text);
-        }
-        if (d->has_range) {
-            ds_put_format(&expected, " in %s-%s", d->range_start.text,
-                          d->range_end.text);
-        }
+    /* With 'expect: fail', what must not happen is the lease that the
+     * check describes: with 'address' or 'range', a lease of another
+     * address passes. */
+    ds_put_cstr(&expected, check->expect_ok ? "a lease" : "no lease");
+    if (d->has_address) {
+        ds_put_format(&expected, " of %s", d->address.text);
+    }
+    if (d->has_range) {
+        ds_put_format(&expected, " in %s-%s", d->range_start.text,
+                      d->range_end.text);
     }
 
     if (lease && lease->obtained) {
@@ -444,7 +443,7 @@ finish_dhcp(const struct check_env *env, const struct check_task *task,
                 || ip > host_order_ipv4(&d->range_end.ip))) {
             ok = false;
         }
-        result->passed = check->expect_ok && ok;
+        result->passed = check->expect_ok == ok;
     } else {
         if (!lease) {
             ds_put_cstr(&observed, "no lease (the DHCP client has no "
@@ -469,12 +468,14 @@ finish_exec(const struct check_task *task, const struct check_execs *execs,
     const struct check_exec_result *r = check_execs_result(execs, task->job);
     struct ds expected = DS_EMPTY_INITIALIZER;
     struct ds observed = DS_EMPTY_INITIALIZER;
-    bool passed = false;
+    bool happened = false;
 
+    ds_put_cstr(&expected, check->expect_ok ? "" : "not (");
     ds_put_format(&expected, "exit status %d", e->exit_status);
     if (e->output) {
         ds_put_format(&expected, ", output matching /%s/", e->output);
     }
+    ds_put_cstr(&expected, check->expect_ok ? "" : ")");
 
     result->duration_ms = r->elapsed_ms;
     if (r->error) {
@@ -501,7 +502,7 @@ finish_exec(const struct check_task *task, const struct check_execs *execs,
                 regfree(&re);
             }
         }
-        passed = status == e->exit_status && matched;
+        happened = status == e->exit_status && matched;
 
         ds_put_format(&observed, "exit status %d, ", status);
         if (!r->output[strspn(r->output, " \t\r\n")]) {
@@ -512,8 +513,16 @@ finish_exec(const struct check_task *task, const struct check_execs *execs,
             put_excerpt(&observed, r->output);
             ds_put_char(&observed, '"');
         }
+        if (r->output_size > strlen(r->output)) {
+            /* Only what was kept was matched: say so rather than let a
+             * match further on look like a wrong command. */
+            ds_put_format(&observed, " (only its first %d kB of %zu kB were "
+                          "kept and matched)", CHECK_EXEC_OUTPUT_MAX / 1024,
+                          r->output_size / 1024);
+        }
     }
-    result->passed = passed;
+    /* A command that could not be started proves nothing either way. */
+    result->passed = !r->error && happened == check->expect_ok;
     result->expected = ds_steal_cstr(&expected);
     result->observed = ds_steal_cstr(&observed);
 }

@@ -121,6 +121,42 @@ fit_column(size_t *width, const char *s, size_t max)
     *width = MIN(MAX(*width, text_width(s ? s : "")), max);
 }
 
+/* Returns the first line of 's' (NULL taken as ""), malloc'd.  The
+ * OBSERVED cell shows only that: the lines after it (a log's end, in a
+ * problem of the lab) are listed below the result's line by
+ * put_more_lines(). */
+static char *
+first_line(const char *s)
+{
+    s = s ? s : "";
+    return xmemdup0(s, strcspn(s, "\n"));
+}
+
+/* Appends the non-empty lines of 's' after its first, indented under the
+ * result's line. */
+static void
+put_more_lines(struct ds *out, const char *s)
+{
+    const char *nl = s ? strchr(s, '\n') : NULL;
+
+    while (nl) {
+        const char *line = nl + 1;
+        size_t len;
+
+        line += strspn(line, " \t");
+        len = strcspn(line, "\n");
+        if (len) {
+            char *copy = xmemdup0(line, len);
+
+            ds_put_cstr(out, "          ");
+            put_clean(out, copy, false);
+            ds_put_char(out, '\n');
+            free(copy);
+        }
+        nl = strchr(line, '\n');
+    }
+}
+
 static void
 put_status(struct ds *out, bool passed, bool colour)
 {
@@ -197,7 +233,9 @@ report_format_text(const struct check_results *results, bool colour,
 
         fit_column(&name_w, r->name, REPORT_NAME_WIDTH);
         fit_column(&exp_w, r->expected, REPORT_EXPECTED_WIDTH);
-        fit_column(&obs_w, r->observed, REPORT_OBSERVED_WIDTH);
+        char *observed = first_line(r->observed);
+        fit_column(&obs_w, observed, REPORT_OBSERVED_WIDTH);
+        free(observed);
     }
 
     ds_put_cstr(out, "RESULT  ");
@@ -216,9 +254,12 @@ report_format_text(const struct check_results *results, bool colour,
         ds_put_cstr(out, "  ");
         put_cell(out, r->expected ? r->expected : "", exp_w);
         ds_put_cstr(out, "  ");
-        put_cell(out, r->observed ? r->observed : "", obs_w);
+        char *observed = first_line(r->observed);
+        put_cell(out, observed, obs_w);
+        free(observed);
         put_time(out, r->duration_ms);
         ds_put_char(out, '\n');
+        put_more_lines(out, r->observed);
         if (!r->passed) {
             put_failure_notes(out, results, r);
         }

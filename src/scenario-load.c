@@ -255,10 +255,10 @@ get_word(struct loader *ld, const yaml_node_t *node, const char *what,
 }
 
 /* Parses a duration: an integer (seconds) or "<n>s", "<n>m", "<n>h", "<n>d",
- * and "infinite" if 'allow_infinite'.  At least 'min' seconds. */
+ * and "infinite" if 'allow_infinite'.  'min' to 'max' seconds. */
 static bool
 get_duration(struct loader *ld, const yaml_node_t *node, const char *what,
-             bool allow_infinite, unsigned int min, uint32_t *out)
+             bool allow_infinite, uint32_t min, uint32_t max, uint32_t *out)
 {
     if (node->type != YAML_SCALAR_NODE || is_null(node)) {
         type_error(ld, node, what, "a duration (30, 10s, 5m, 1h, 1d)");
@@ -290,14 +290,15 @@ get_duration(struct loader *ld, const yaml_node_t *node, const char *what,
                  s, what, allow_infinite ? " or infinite" : "");
         return false;
     }
-    if (n > (UINT32_MAX - 1) / unit) {
-        error_at(ld, node, "duration \"%s\" is too long; use at most %"PRIu32
-                 " seconds", s, UINT32_MAX - 1);
+    if (n > max / unit) {
+        error_at(ld, node, "duration \"%s\" is too long for %s; use at most "
+                 "%"PRIu32" seconds%s", s, what, max,
+                 max == SCENARIO_TIMEOUT_MAX ? " (1d)" : "");
         return false;
     }
     if (n * unit < min) {
         error_at(ld, node, "duration \"%s\" is too short for %s; use at least "
-                 "%u second%s", s, what, min, min == 1 ? "" : "s");
+                 "%"PRIu32" second%s", s, what, min, min == 1 ? "" : "s");
         return false;
     }
     *out = n * unit;
@@ -1052,7 +1053,8 @@ load_pool(struct loader *ld, struct scenario_dhcp_pool *pool,
 
     const yaml_node_t *lease = ymap_get(&map, "lease-time");
     if (lease) {
-        get_duration(ld, lease, "lease-time", true, 120, &pool->lease_time);
+        get_duration(ld, lease, "lease-time", true, 120,
+                     UINT32_MAX - 1, &pool->lease_time);
     }
     const yaml_node_t *router = ymap_get(&map, "router");
     if (router) {
@@ -1414,11 +1416,13 @@ load_settings(struct loader *ld, const yaml_node_t *value)
     }
     const yaml_node_t *timeout = ymap_get(&map, "timeout");
     uint32_t t;
-    if (timeout && get_duration(ld, timeout, "timeout", false, 1, &t)) {
+    if (timeout && get_duration(ld, timeout, "timeout", false, 1,
+                                 SCENARIO_TIMEOUT_MAX, &t)) {
         settings->timeout = t;
     }
     const yaml_node_t *iso = ymap_get(&map, "isolation-timeout");
-    if (iso && get_duration(ld, iso, "isolation-timeout", false, 1, &t)) {
+    if (iso && get_duration(ld, iso, "isolation-timeout", false, 1,
+                             SCENARIO_TIMEOUT_MAX, &t)) {
         settings->isolation_timeout = t;
     }
     ymap_destroy(&map);
@@ -1513,7 +1517,8 @@ load_check_params(struct loader *ld, struct scenario_check *check,
     }
     if ((v = ymap_get(&map, "timeout"))) {
         uint32_t t;
-        if (get_duration(ld, v, "timeout", false, 1, &t)) {
+        if (get_duration(ld, v, "timeout", false, 1, SCENARIO_TIMEOUT_MAX,
+                         &t)) {
             check->timeout = t;
         }
     }

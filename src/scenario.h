@@ -292,6 +292,10 @@ enum scenario_dhcp_client {
     SCENARIO_DHCP_CLIENT_DHCLIENT,
 };
 
+/* The longest timeout, in seconds: a day.  Timeouts become milliseconds in
+ * an int. */
+#define SCENARIO_TIMEOUT_MAX 86400
+
 struct scenario_settings {
     enum scenario_dhcp_client dhcp_client; /* Default udhcpc. */
     unsigned int timeout;       /* Default per-check timeout, seconds

@@ -123,7 +123,19 @@ static const char lab_yaml[] =
     "  - exec: {name: e-nomatch, node: b, command: \"echo abc\","
     " output: \"^xyz$\"}\n"
     "  - exec: {name: e-timeout, node: b, command: \"sleep 30\","
-    " timeout: 1}\n";
+    " timeout: 1}\n"
+    "  - exec: {name: e-ok-fail, node: a, command: \"echo hello\","
+    " expect: fail}\n"
+    "  - exec: {name: e-exit1-fail, node: a, command: \"false\","
+    " expect: fail}\n"
+    "  - exec: {name: e-timeout-fail, node: b, command: \"sleep 30\","
+    " timeout: 1, expect: fail}\n"
+    "  - exec: {name: e-big, node: b, command: \"seq 300000; echo DONE\","
+    " output: \"^DONE$\"}\n"
+    "  - dhcp: {name: d-addr-fail, node: cl, address: 10.77.2.151,"
+    " expect: fail}\n"
+    "  - dhcp: {name: d-range-fail, node: cl,"
+    " range: [10.77.2.100, 10.77.2.200], expect: fail}\n";
 
 struct test_lab {
     struct scenario *scenario;
@@ -445,6 +457,12 @@ test_dhcp(void)
                   "lease 10.77.2.150/24");
     ASSERT_RESULT("d-cl-fail", false, "no lease", "lease 10.77.2.150/24");
     ASSERT_RESULT("d-cl2-fail", true, "no lease", "no lease: no offer");
+    /* With 'expect: fail', only the lease described must not happen. */
+    ASSERT_RESULT("d-addr-fail", true, "no lease of 10.77.2.151",
+                  "lease 10.77.2.150/24");
+    ASSERT_RESULT("d-range-fail", false,
+                  "no lease in 10.77.2.100-10.77.2.200",
+                  "lease 10.77.2.150/24");
 }
 
 static void
@@ -524,6 +542,20 @@ test_exec(void)
                   "still running after 1 s, killed");
     r = result_named(&results, "e-timeout");
     CU_ASSERT(r && r->duration_ms >= 950 && r->duration_ms < 1500);
+
+    /* 'expect: fail' turns the verdict round. */
+    ASSERT_RESULT("e-ok-fail", false, "not (exit status 0)",
+                  "exit status 0, output \"hello\"");
+    ASSERT_RESULT("e-exit1-fail", true, "not (exit status 0)",
+                  "exit status 1, no output");
+    ASSERT_RESULT("e-timeout-fail", true, "not (exit status 0)",
+                  "still running after 1 s, killed");
+
+    /* 1.9 MB of output: only the first MiB is matched, and the result
+     * says so. */
+    ASSERT_RESULT("e-big", false, "exit status 0, output matching /^DONE$/",
+                  "exit status 0, output not matching \"1...\" (only its "
+                  "first 1024 kB of 1942 kB were kept and matched)");
 
     /* The killed command left nothing behind in its node. */
     CU_ASSERT_EQUAL(netns_list_pids(ns_of(&lab, node_named(&lab, "b")),

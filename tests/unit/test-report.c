@@ -126,6 +126,36 @@ test_text(void)
     check_results_destroy(&results);
 }
 
+/* A problem whose text has more lines (the end of a log): the first in
+ * the table, the others under it, never control characters in a cell. */
+static void
+test_text_more_lines(void)
+{
+    static const char expected[] =
+        "RESULT  CHECK        EXPECTED    OBSERVED                        "
+        "              TIME\n"
+        "FAIL    dhcp server  no problem  node a: dnsmasq exited; the end "
+        "of d.log:   0.00 s\n"
+        "          dnsmasq: bad option\n"
+        "          FAILED to start up\n"
+        "0 passed, 1 failed (0.00 s)\n";
+    struct check_results results;
+    struct ds out = DS_EMPTY_INITIALIZER;
+
+    check_results_init(&results, "demo", "demo.yaml");
+    check_results_add_problem(&results, "dhcp server", "%s",
+                              "node a: dnsmasq exited; the end of d.log:\n"
+                              "    dnsmasq: bad option\n\n"
+                              "    FAILED to start up\n");
+    report_format_text(&results, false, &out);
+    CU_ASSERT_STRING_EQUAL(ds_cstr(&out), expected);
+    if (strcmp(ds_cstr(&out), expected)) {
+        fprintf(stderr, "got:\n%s", ds_cstr(&out));
+    }
+    ds_destroy(&out);
+    check_results_destroy(&results);
+}
+
 static void
 test_text_colour(void)
 {
@@ -345,7 +375,11 @@ test_escaping(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out),
                                   "FAIL    x<y & \"q\" 'z'\xef\xbf\xbd"
                                   "\xef\xbf\xbd caf\xc3\xa9  "));
-    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "line1\xef\xbf\xbdline2"));
+    /* The observed text's second line goes under the result's line. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out),
+                                  " s\n          line2\xef\xbf\xbdtab"
+                                  "\xef\xbf\xbd\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "  line1  "));
     CU_ASSERT_PTR_NOT_NULL(strstr(ds_cstr(&out), "          at line 3\n"));
     ds_destroy(&out);
     check_results_destroy(&results);
@@ -412,6 +446,7 @@ main(void)
 {
     static const struct test_case tests[] = {
         { "result counts and problems", test_counts },
+        { "text: lines after the first", test_text_more_lines },
         { "text table", test_text },
         { "text table with colour", test_text_colour },
         { "text column widths", test_text_widths },
