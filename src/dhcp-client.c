@@ -744,7 +744,7 @@ out:
 static char *
 client_last_words(const struct client_run *run, const struct client *c)
 {
-    char *tail = dhcp_util_file_tail(c->log_path, 1);
+    char *tail = file_format_tail(c->log_path, 1);
     char *start = tail + strspn(tail, " ");
     size_t len = strlen(run->kind->program);
     char *words;

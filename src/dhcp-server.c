@@ -327,7 +327,7 @@ static void
 put_failure(struct ds *ds, const struct dhcp_server *server,
             const char *what)
 {
-    char *tail = dhcp_util_file_tail(server->log_path, LOG_TAIL_LINES);
+    char *tail = file_format_tail(server->log_path, LOG_TAIL_LINES);
 
     ds_put_format(ds, "node %s: dnsmasq %s; the end of %s:\n%s",
                   server->node->name, what, server->log_path, tail);

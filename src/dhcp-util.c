@@ -6,8 +6,6 @@
 #include <unistd.h>
 
 #include "file-util.h"
-#include "openvswitch/dynamic-string.h"
-#include "svec.h"
 #include "util.h"
 
 char *
@@ -25,24 +23,4 @@ dhcp_util_find_program(const char *name)
         return access(override, X_OK) ? NULL : xstrdup(override);
     }
     return file_find_program(name);
-}
-
-char *
-dhcp_util_file_tail(const char *path, size_t n_lines)
-{
-    struct svec lines = SVEC_EMPTY_INITIALIZER;
-    struct ds tail = DS_EMPTY_INITIALIZER;
-    int err = file_read_last_lines(path, n_lines, &lines);
-
-    if (err) {
-        ds_put_format(&tail, "    (cannot read %s: %s)\n", path,
-                      ovs_strerror(err));
-    } else if (!lines.n) {
-        ds_put_format(&tail, "    (%s is empty)\n", path);
-    }
-    for (size_t i = 0; i < lines.n; i++) {
-        ds_put_format(&tail, "    %s\n", lines.names[i]);
-    }
-    svec_destroy(&lines);
-    return ds_steal_cstr(&tail);
 }

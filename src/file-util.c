@@ -132,6 +132,26 @@ file_read_last_lines(const char *path, size_t n_lines, struct svec *lines)
 }
 
 char *
+file_format_tail(const char *path, size_t n_lines)
+{
+    struct svec lines = SVEC_EMPTY_INITIALIZER;
+    struct ds tail = DS_EMPTY_INITIALIZER;
+    int err = file_read_last_lines(path, n_lines, &lines);
+
+    if (err) {
+        ds_put_format(&tail, "    (cannot read %s: %s)\n", path,
+                      ovs_strerror(err));
+    } else if (!lines.n) {
+        ds_put_format(&tail, "    (%s is empty)\n", path);
+    }
+    for (size_t i = 0; i < lines.n; i++) {
+        ds_put_format(&tail, "    %s\n", lines.names[i]);
+    }
+    svec_destroy(&lines);
+    return ds_steal_cstr(&tail);
+}
+
+char *
 file_find_executable(const char *name, const char *dirs)
 {
     char *copy = xstrdup(dirs);

@@ -26,6 +26,13 @@ int file_replace_string(const char *path, const char *text);
 int file_read_last_lines(const char *path, size_t n_lines,
                          struct svec *lines);
 
+/* Returns the last 'n_lines' non-empty lines of the file 'path', as
+ * file_read_last_lines() reads them, each indented by 4 spaces and ending
+ * in a newline, or a line saying that the file is empty or why it cannot
+ * be read: the end of a program's log, for a message that says why it
+ * failed.  Malloc'd; the caller frees it. */
+char *file_format_tail(const char *path, size_t n_lines);
+
 /* Returns the full path (malloc'd) of the executable 'name' in the first of
  * the colon-separated directories 'dirs' that has one, or NULL.  Empty
  * entries are skipped (not taken as ".", unlike in $PATH). */

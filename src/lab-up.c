@@ -48,6 +48,7 @@
 #include "plan.h"
 #include "openvswitch/poll-loop.h"
 #include "private-ovs.h"
+#include "process.h"
 #include "progress.h"
 #include "scenario.h"
 #include "simap.h"
@@ -58,6 +59,8 @@
 
 /* How long a started command may take to listen on its "wait-port". */
 #define START_WAIT_MS 10000
+/* Lines of a failed start command's output shown in the error. */
+#define START_LOG_TAIL_LINES 5
 
 /* Everything "up" holds while it works. */
 struct deploy {
@@ -139,12 +142,22 @@ preflight(const struct deploy *d)
                          plan->lab);
     }
     for (size_t i = 0; i < plan->n_netns; i++) {
-        if (netns_exists(plan->netns[i].name)) {
+        const char *name = plan->netns[i].name;
+        char *etc = xasprintf("%s/%s", NETNS_ETC_DIR, name);
+
+        if (netns_exists(name)) {
             ds_put_format(&errors, "namespace %s already exists (for node "
                           "%s); remove it, or use --name to pick another "
-                          "lab name\n", plan->netns[i].name,
-                          plan->netns[i].node->name);
+                          "lab name\n", name, plan->netns[i].node->name);
         }
+        /* "ip netns exec" would lay its files over the node's /etc, and
+         * "down" removes that directory with the lab. */
+        if (!access(etc, F_OK)) {
+            ds_put_format(&errors, "%s already exists (for node %s); "
+                          "remove it, or use --name to pick another lab "
+                          "name\n", etc, plan->netns[i].node->name);
+        }
+        free(etc);
     }
     for (size_t i = 0; i < plan->n_veths; i++) {
         const struct plan_veth *veth = &plan->veths[i];
@@ -160,6 +173,18 @@ preflight(const struct deploy *d)
             ds_put_format(&errors, "host interface %s (for switch %s) "
                           "already exists\n", plan->bridges[i].name,
                           plan->bridges[i].sw->name);
+        }
+    }
+    for (size_t i = 0; i < plan->n_gateways; i++) {
+        const struct plan_gateway *gw = &plan->gateways[i];
+        const struct plan_bridge *br = &plan->bridges[gw->bridge];
+
+        /* An untagged gateway is the bridge's own port, checked above. */
+        if (strcmp(gw->port_name, br->name)
+            && if_nametoindex(gw->port_name)) {
+            ds_put_format(&errors, "host interface %s (for a gateway of "
+                          "switch %s) already exists\n", gw->port_name,
+                          br->sw->name);
         }
     }
 
@@ -250,6 +275,25 @@ fill_node_end(struct rtnl_link_end *end, const struct scenario_iface *iface,
     end->mtu = mtu;
 }
 
+/* Whether a device of 'mtu' (0: the default) has IPv6 at all: below 1280
+ * bytes, the minimum of RFC 8200, the kernel turns IPv6 off on it, and
+ * asking it to turn off the link-local address fails (EAFNOSUPPORT). */
+static bool
+mtu_allows_ipv6(int mtu)
+{
+    return !mtu || mtu >= 1280;
+}
+
+/* The MTU the veth of 'iface' gets (see plan_build()): its own, or its
+ * peer's; 0 for the default. */
+static int
+iface_mtu(const struct scenario_iface *iface)
+{
+    return (iface->mtu ? iface->mtu
+            : iface->link == SCENARIO_LINK_PEER && iface->peer
+            ? iface->peer->mtu : 0);
+}
+
 /* Brings up node interface 'iface', whose index is 'ifindex'.
  *
  * An interface without planned IPv6 addresses gets no link-local one
@@ -260,7 +304,7 @@ static void
 bring_up_iface(struct rtnl_batch *batch, int ifindex,
                const struct scenario_iface *iface)
 {
-    if (!iface_has_ipv6(iface)) {
+    if (!iface_has_ipv6(iface) && mtu_allows_ipv6(iface_mtu(iface))) {
         rtnl_link_set_ipv6_link_local(batch, ifindex, iface->name, false);
     }
     rtnl_link_set_up(batch, ifindex, iface->name, true);
@@ -353,7 +397,10 @@ create_veths(struct deploy *d, size_t *n)
                 unsigned int flags = IFF_UP | switch_port_flags(pv);
 
                 owner_mark_link(batch, 0, pv->b_name, mark);
-                rtnl_link_set_ipv6_link_local(batch, 0, pv->b_name, false);
+                if (mtu_allows_ipv6(pv->mtu)) {
+                    rtnl_link_set_ipv6_link_local(batch, 0, pv->b_name,
+                                                  false);
+                }
                 rtnl_link_set_flags(batch, 0, pv->b_name, flags, flags);
                 free(mark);
             }
@@ -938,6 +985,9 @@ wait_for_ports(struct deploy *d, const char *dir, struct started *started,
         n_waiting += started[i].waiting;
     }
     while (n_waiting) {
+        if (lab_interrupted()) {
+            return xstrdup("interrupted");
+        }
         for (size_t i = 0; i < n; i++) {
             struct started *st = &started[i];
             const struct scenario_node *node = &d->scenario->nodes[st->node];
@@ -952,22 +1002,30 @@ wait_for_ports(struct deploy *d, const char *dir, struct started *started,
                 n_waiting--;
                 continue;
             }
-            if (waitpid(st->pid, &status, WNOHANG) == st->pid) {
+            bool exited = waitpid(st->pid, &status, WNOHANG) == st->pid;
+            if (exited || time_msec() > deadline) {
+                /* The log goes with the rollback: show its end here. */
                 char *log = start_log_path(dir, node, st->number);
-                char *error = xasprintf("node %s: \"%s\" (line %d) exited "
-                                        "before listening on port %d; see "
-                                        "%s", node->name,
-                                        st->start->command,
-                                        st->start->loc.line,
-                                        st->start->wait_port, log);
+                char *tail = file_format_tail(log, START_LOG_TAIL_LINES);
+                char *why;
+                if (exited) {
+                    char *msg = process_status_msg(status);
+                    why = xasprintf("exited before listening on port %d "
+                                    "(%s)", st->start->wait_port, msg);
+                    free(msg);
+                } else {
+                    why = xasprintf("did not listen on port %d within %d s",
+                                    st->start->wait_port,
+                                    START_WAIT_MS / 1000);
+                }
+                char *error = xasprintf("node %s: \"%s\" (line %d) %s; the "
+                                        "end of its output:\n%s",
+                                        node->name, st->start->command,
+                                        st->start->loc.line, why, tail);
+                free(why);
+                free(tail);
                 free(log);
                 return error;
-            }
-            if (time_msec() > deadline) {
-                return xasprintf("node %s: \"%s\" (line %d) did not listen "
-                                 "on port %d within %d s", node->name,
-                                 st->start->command, st->start->loc.line,
-                                 st->start->wait_port, START_WAIT_MS / 1000);
             }
         }
         if (n_waiting) {
@@ -1068,6 +1126,11 @@ deploy_run(struct deploy *d)
         if (!error && n) {
             progress_phase_done(&d->progress, phase->name, n, phase->unit);
         }
+    }
+    /* ...also during the last phase: the command exits as interrupted,
+     * which must not leave a lab up. */
+    if (!error && lab_interrupted()) {
+        error = xstrdup("interrupted");
     }
     if (error) {
         /* The first error is the one to report; the switch worker's, if

@@ -581,6 +581,38 @@ validate_segment_addresses(struct validator *v)
     free(host);
 }
 
+/* IPv6 needs a link MTU of at least 1280 bytes (RFC 8200): below it the
+ * kernel turns IPv6 off on the device, and its addresses could not be
+ * added. */
+static void
+validate_ipv6_mtu(struct validator *v)
+{
+    struct scenario *s = v->s;
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+            int mtu = (iface->mtu ? iface->mtu
+                       : iface->peer ? iface->peer->mtu : 0);
+
+            for (size_t k = 0; mtu && mtu < 1280 && k < iface->n_addrs;
+                 k++) {
+                const struct scenario_addr *a = &iface->addrs[k];
+
+                if (a->family == AF_INET6) {
+                    error_at(v, a->loc, "IPv6 address %s needs an MTU of "
+                             "at least 1280, and %s.%s has %d; raise its "
+                             "mtu or give it IPv4 addresses only", a->text,
+                             node->name, iface->name, mtu);
+                    break;
+                }
+            }
+        }
+    }
+}
+
 static void
 validate_host_names(struct validator *v)
 {
@@ -970,6 +1002,7 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
     validate_dhcp_segments(&v);
     validate_segment_addresses(&v);
     validate_host_names(&v);
+    validate_ipv6_mtu(&v);
     for (size_t i = 0; i < s->n_nodes; i++) {
         validate_routes(&v, &s->nodes[i]);
     }

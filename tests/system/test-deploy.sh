@@ -118,6 +118,18 @@ t_ok "...and works: same VLAN, a1 pings a2" ip netns exec "$lab-a1" ping -c1 -W2
 t_ok "...the host reaches VLAN 10 through its gateway" ping -c1 -W2 10.9.0.1
 t_ok "...and goes down again" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab"
+# Someone else's device with the gateway port's name: refused before
+# anything is made, and left alone.
+remove_foreign_tap() { ip link del "$foreign_tap" 2>/dev/null; }
+foreign_tap=$gw_port
+t_at_exit remove_foreign_tap
+ip tuntap add mode tap name "$foreign_tap"
+t_match "up refuses when the gateway port's name is taken" \
+    "host interface $foreign_tap \(for a gateway of switch sw\) already exists" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/vlans.yaml"
+t_ok "the foreign device is still there" ip link show dev "$foreign_tap"
+remove_foreign_tap
+t_assert_nothing_left "$lab"
 
 # --- seed 003: the same port in three nodes, from outside -------------------
 lab=$(t_lab_name)
@@ -166,10 +178,63 @@ nodes:
   b:
     interfaces: {eth0: {switch: sw, vlan: 10, address: 10.8.0.2/24}}
     start:
-      - {command: "sleep 0.2; exit 3", wait-port: 9}
+      - {command: "echo starting up; sleep 0.2; echo cannot bind >&2; exit 3", wait-port: 9}
 EOF
 t_fails "a deploy whose last step fails reports failure" "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
 t_assert_nothing_left "$lab"
+# The command's log goes with the rollback: the error shows its end.
+t_match "the failed command's status and output are in the error" \
+    'exited before listening on port 9 \(exit status 3\).*    starting up.*    cannot bind' \
+    bash -c "\"$OVS_LAB\" up -q --name $lab $T_TMP/fails.yaml 2>&1 | tr '\n' ' '"
+t_assert_nothing_left "$lab"
+
+# --- Ctrl-C while the last phase runs: rolled back, not left up --------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/slow-start.yaml" <<EOF
+nodes:
+  a:
+    interfaces: {eth0: {peer: b.eth0, address: 10.8.1.1/24}}
+  b:
+    interfaces: {eth0: {address: 10.8.1.2/24}}
+    start:
+      - {command: "sleep 1; exec python3 -m http.server 9", wait-port: 9}
+EOF
+"$OVS_LAB" up --name "$lab" "$T_TMP/slow-start.yaml" >"$T_TMP/int.out" 2>&1 &
+up_pid=$!
+for _ in $(seq 100); do
+    ip netns exec "$lab-b" pgrep -x sleep >/dev/null 2>&1 && break
+    sleep 0.05
+done
+kill -INT "$up_pid"
+wait "$up_pid"
+t_ok "up interrupted while waiting for a start command exits 130" test $? -eq 130
+t_fails "and does not say the lab is up" grep -q "is up" "$T_TMP/int.out"
+t_assert_nothing_left "$lab"
+
+# --- an MTU below IPv6's minimum: IPv4 works -----------------------------------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/small-mtu.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a:
+    interfaces:
+      eth0: {peer: b.eth0, address: 10.8.2.1/24, mtu: 1000}
+      eth1: {switch: sw, address: 10.8.3.1/24, mtu: 1200}
+  b:
+    interfaces: {eth0: {address: 10.8.2.2/24}}
+  c:
+    interfaces: {eth0: {switch: sw, address: 10.8.3.2/24, mtu: 1200}}
+EOF
+t_ok "a lab with MTUs 1000 and 1200 comes up" "$OVS_LAB" up -q --name "$lab" "$T_TMP/small-mtu.yaml"
+t_match "b's end of the veth has MTU 1000" "mtu 1000 " ip -n "$lab-b" link show eth0
+t_ok "a pings b across it" ip netns exec "$lab-a" ping -c1 -W2 -s 900 10.8.2.2
+t_ok "a pings c through the switch" ip netns exec "$lab-a" ping -c1 -W2 10.8.3.2
+pids=$(t_lab_pids "$lab")
+t_ok "it goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
 
 # --- an OVS that does not answer: the kernel work done meanwhile is undone --
 # (The OVS side runs in parallel with the namespaces and veths; its failure
@@ -188,6 +253,16 @@ t_match "up refuses when a namespace name is taken" "already exists" \
     "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
 t_match "the foreign namespace is still there" "^$lab-b" ip netns list
 ip netns del "$lab-b"
+t_assert_nothing_left "$lab"
+foreign_etc=/etc/netns/$lab-a
+remove_foreign_etc() { rm -rf "$foreign_etc"; }
+t_at_exit remove_foreign_etc
+mkdir -p "$foreign_etc"
+echo "nameserver 10.8.0.53" >"$foreign_etc/resolv.conf"
+t_match "up refuses when /etc/netns of a node exists" "/etc/netns/$lab-a already exists" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/fails.yaml"
+t_ok "and leaves that directory alone" test -f "$foreign_etc/resolv.conf"
+remove_foreign_etc
 t_assert_nothing_left "$lab"
 
 # --- an existing Open vSwitch (--ovsdb / OVS_LAB_OVSDB) ----------------------

@@ -463,34 +463,6 @@ test_lease_json(void)
     scenario_destroy(s);
 }
 
-static void
-test_file_tail(void)
-{
-    char path[] = "/tmp/test-dhcp-XXXXXX";
-    int fd = mkstemp(path);
-    char *tail;
-
-    CU_ASSERT_FATAL(fd >= 0);
-    close(fd);
-
-    tail = dhcp_util_file_tail(path, 3);
-    CU_ASSERT_PTR_NOT_NULL(strstr(tail, "is empty"));
-    free(tail);
-
-    CU_ASSERT_EQUAL_FATAL(file_write_string(path, "one\ntwo\nthree\n\n"), 0);
-    tail = dhcp_util_file_tail(path, 2);
-    assert_text(tail, "    two\n    three\n");
-    free(tail);
-    tail = dhcp_util_file_tail(path, 10);
-    assert_text(tail, "    one\n    two\n    three\n");
-    free(tail);
-
-    unlink(path);
-    tail = dhcp_util_file_tail(path, 2);
-    CU_ASSERT_PTR_NOT_NULL(strstr(tail, "cannot read"));
-    free(tail);
-}
-
 /* ---- Clients that must get a lease. ---- */
 
 /* VLAN 10 is served, VLAN 20 is not; c3 is expected to get no lease,
@@ -735,7 +707,6 @@ main(void)
           test_preflight_bad_name },
         { "lease records from client scripts", test_parse_lease },
         { "lease table JSON round trip", test_lease_json },
-        { "log tails", test_file_tail },
         { "which clients must get a lease", test_expects_lease },
         { "dnsmasq's log, by client MAC", test_server_client_log },
         { "clients without a lease, named", test_check_leases },

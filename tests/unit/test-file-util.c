@@ -140,6 +140,34 @@ test_last_lines(void)
 }
 
 static void
+test_format_tail(void)
+{
+    setup();
+
+    char *path = make_file("log", "", 0644);
+    char *tail;
+
+    tail = file_format_tail(path, 3);
+    CU_ASSERT_PTR_NOT_NULL(strstr(tail, "is empty"));
+    free(tail);
+
+    CU_ASSERT_EQUAL_FATAL(file_write_string(path, "one\ntwo\nthree\n\n"), 0);
+    tail = file_format_tail(path, 2);
+    CU_ASSERT_STRING_EQUAL(tail, "    two\n    three\n");
+    free(tail);
+    tail = file_format_tail(path, 10);
+    CU_ASSERT_STRING_EQUAL(tail, "    one\n    two\n    three\n");
+    free(tail);
+
+    unlink(path);
+    tail = file_format_tail(path, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(tail, "cannot read"));
+    free(tail);
+    free(path);
+    teardown();
+}
+
+static void
 test_find_executable(void)
 {
     setup();
@@ -211,6 +239,7 @@ main(void)
     static const struct test_case tests[] = {
         { "replace string", test_replace_string },
         { "last lines", test_last_lines },
+        { "log tails for messages", test_format_tail },
         { "find executable", test_find_executable },
         { "find program", test_find_program },
     };
