@@ -163,7 +163,8 @@ static bool
 is_instance_file(const char *name)
 {
     static const char *const names[] = {
-        "conf.db", ".conf.db.~lock~", "db.sock", "users.lock", "kept",
+        "conf.db", "conf.db.tmp", ".conf.db.~lock~", "db.sock", "users.lock",
+        "kept",
     };
     static const char *const suffixes[] = {
         ".pid", ".ctl", ".log", ".mgmt", ".snoop",
@@ -394,10 +395,16 @@ create_database(const struct instance *inst)
     struct json *json = ovsdb_schema_to_json(schema);
     ovsdb_schema_destroy(schema);
 
-    /* The instance lock keeps other creators out: no lock of the file's
-     * own. */
-    error = ovsdb_log_open(inst->db, OVSDB_MAGIC, OVSDB_LOG_CREATE_EXCL,
-                           false, &log);
+    /* Written under another name and renamed into place, so that a
+     * process killed meanwhile leaves no empty or partial database, which
+     * ovsdb-server would refuse ("cannot identify file type") until
+     * someone deletes it.  The instance lock keeps other creators out: no
+     * lock of the file's own, and a temporary file left by a killed
+     * process is removed first. */
+    char *tmp = xasprintf("%s.tmp", inst->db);
+    unlink(tmp);
+    error = ovsdb_log_open(tmp, OVSDB_MAGIC, OVSDB_LOG_CREATE_EXCL, false,
+                           &log);
     if (error) {
         json_destroy(json);
     } else {
@@ -407,14 +414,20 @@ create_database(const struct instance *inst)
         }
         ovsdb_log_close(log);
     }
+    if (!error && rename(tmp, inst->db)) {
+        error = ovsdb_io_error(errno, "%s: rename to %s failed", tmp,
+                               inst->db);
+    }
     if (error) {
         char *msg = ovsdb_error_to_string_free(error);
         char *e = xasprintf("%s: cannot create the database (%s)",
                             inst->db, msg);
         free(msg);
-        unlink(inst->db);
+        unlink(tmp);
+        free(tmp);
         return e;
     }
+    free(tmp);
     return NULL;
 }
 

@@ -965,6 +965,31 @@ test_stop_in_background(void)
     CU_ASSERT(!file_exists("%s/ovs.lock", parent));
 }
 
+/* A first start killed while it wrote the database leaves at most its
+ * temporary file, never a partial conf.db: the next start writes the
+ * database again, and ovsdb-server reads it. */
+static void
+test_killed_creator(void)
+{
+    int status;
+
+    free(run(&status, "mkdir -p %s && echo partial > %s/conf.db.tmp", dir,
+             dir));
+    CU_ASSERT_EQUAL(status, 0);
+    CHECK_OK(private_ovs_acquire(dir, 0, true, NULL, &po, &db));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(po);
+    CU_ASSERT_PTR_NOT_NULL(db);
+    CU_ASSERT(!file_exists("%s/conf.db.tmp", dir));
+    free(run(&status, "ovsdb-tool db-name %s/conf.db", dir));
+    CU_ASSERT_EQUAL(status, 0);
+    switchdb_close(db);
+    db = NULL;
+    private_ovs_release(po);
+    po = NULL;
+    CHECK_OK(private_ovs_stop(dir, 0));
+    CU_ASSERT(!file_exists("%s", dir));
+}
+
 static void
 test_refuses_foreign_dir(void)
 {
@@ -1030,6 +1055,7 @@ main(int argc OVS_UNUSED, char *argv[])
         { "stop leaves no daemon and no file", test_stop },
         { "stop in the background; the next user gets a new instance",
           test_stop_in_background },
+        { "a start after a creator was killed", test_killed_creator },
         { "a directory of other files is left alone",
           test_refuses_foreign_dir },
         { "nothing left behind", test_nothing_left },
