@@ -1,5 +1,6 @@
 /*
- * L2 segments of a scenario (see "Segments" in scenario.h).
+ * L2 segments of a scenario (see "Segments" in scenario.h), and the ones
+ * two nodes share.
  */
 #include <config.h>
 #include "scenario-private.h"
@@ -172,4 +173,44 @@ scenario_compute_segments(struct scenario *s)
     free(b.member_allocs);
     s->segments = b.segs;
     s->n_segments = b.n;
+}
+
+const struct scenario_iface *
+scenario_segment_iface_of(const struct scenario_segment *seg,
+                          const struct scenario_node *node)
+{
+    for (size_t i = 0; i < seg->n_members; i++) {
+        const struct scenario_segment_member *m = &seg->members[i];
+
+        if (m->kind == SCENARIO_MEMBER_IFACE && m->iface->node == node
+            && scenario_iface_has_address(m->iface)) {
+            return m->iface;
+        }
+    }
+    return NULL;
+}
+
+const struct scenario_segment *
+scenario_next_shared_segment(const struct scenario *s,
+                             const struct scenario_node *a,
+                             const struct scenario_node *b, size_t *start,
+                             const struct scenario_iface **a_ifacep,
+                             const struct scenario_iface **b_ifacep)
+{
+    for (size_t i = *start; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+        const struct scenario_iface *a_iface
+            = scenario_segment_iface_of(seg, a);
+        const struct scenario_iface *b_iface
+            = a_iface ? scenario_segment_iface_of(seg, b) : NULL;
+
+        if (b_iface) {
+            *a_ifacep = a_iface;
+            *b_ifacep = b_iface;
+            *start = i + 1;
+            return seg;
+        }
+    }
+    *start = s->n_segments;
+    return NULL;
 }

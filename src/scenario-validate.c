@@ -70,16 +70,10 @@ ip_in_range(const struct scenario_addr *a, const struct scenario_addr *lo,
 }
 
 static bool
-iface_has_address(const struct scenario_iface *iface)
-{
-    return iface->n_addrs > 0 || iface->dhcp;
-}
-
-static bool
 node_has_address(const struct scenario_node *node)
 {
     for (size_t i = 0; i < node->n_ifaces; i++) {
-        if (iface_has_address(&node->ifaces[i])) {
+        if (scenario_iface_has_address(&node->ifaces[i])) {
             return true;
         }
     }
@@ -835,9 +829,250 @@ is_lab_address(const struct scenario *s, const struct scenario_addr *a)
     return false;
 }
 
+/* ---- Checks: replies that can be told apart. ---- */
+
+/* The addresses that a check may probe at its target node, as far as the
+ * file tells, and whether a reply from them can only come from that node.
+ * A reply from an address that another node (or the source itself) holds
+ * too could have come from either, so it proves nothing. */
+struct reply_sources {
+    const struct scenario *s;
+    const struct scenario_holders *holders; /* Static addresses. */
+    const struct scenario_node *target;
+    size_t n;                   /* Candidate addresses. */
+    bool distinct;              /* A candidate is the target's alone, or
+                                 * may come from DHCP (known only when the
+                                 * lab runs). */
+    struct ds why;              /* "10.0.0.2 is also b's address, ...". */
+};
+
+static void
+reply_sources_init(struct reply_sources *rs, const struct scenario *s,
+                   const struct scenario_holders *holders,
+                   const struct scenario_node *target)
+{
+    *rs = (struct reply_sources) {
+        .s = s, .holders = holders, .target = target,
+    };
+    ds_init(&rs->why);
+}
+
+/* True if 'a' is used twice on one segment, which is reported as such:
+ * the checks that would probe it need no error of their own. */
+static bool
+used_twice_on_a_segment(const struct scenario *s,
+                        const struct scenario_addr *a)
+{
+    for (size_t i = 0; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+        size_t n = 0;
+
+        for (size_t j = 0; j < seg->n_members; j++) {
+            const struct scenario_segment_member *m = &seg->members[j];
+
+            for (size_t k = 0; k < m->n_addrs; k++) {
+                n += same_ip(&m->addrs[k], a);
+            }
+        }
+        if (n > 1) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds the addresses of 'iface', an interface of rs->target, of the
+ * families wanted. */
+static void
+reply_sources_add(struct reply_sources *rs,
+                  const struct scenario_iface *iface, bool ipv4, bool ipv6)
+{
+    if (iface->dhcp && ipv4) {
+        rs->n++;
+        rs->distinct = true;
+    }
+    for (size_t i = 0; i < iface->n_addrs; i++) {
+        const struct scenario_addr *a = &iface->addrs[i];
+        const struct scenario_node *other;
+
+        if (!addr_valid(a)) {
+            rs->distinct = true;    /* Reported already. */
+            continue;
+        } else if (a->family == AF_INET ? !ipv4 : !ipv6) {
+            continue;
+        }
+        rs->n++;
+        other = scenario_holders_other(rs->holders, &a->ip, rs->target);
+        if (!other || used_twice_on_a_segment(rs->s, a)) {
+            rs->distinct = true;
+        } else {
+            ds_put_format(&rs->why, "%s%.*s is also %s's address",
+                          rs->why.length ? ", " : "",
+                          (int) strcspn(a->text, "/"), a->text, other->name);
+        }
+    }
+}
+
+static bool
+reply_sources_ambiguous(const struct reply_sources *rs)
+{
+    return rs->n && !rs->distinct;
+}
+
+/* The addresses that isolation pair 'a' -> 'b' may probe: b's on the
+ * segments they share (scenario_next_shared_segment()), of a family that
+ * a has there, or else every address of b. */
+static void
+pair_reply_sources(const struct scenario *s,
+                   const struct scenario_holders *holders,
+                   const struct scenario_node *a,
+                   const struct scenario_node *b, struct reply_sources *rs)
+{
+    bool shared = false;
+
+    reply_sources_init(rs, s, holders, b);
+    for (size_t i = 0; i < b->n_ifaces; i++) {
+        const struct scenario_iface *b_iface = &b->ifaces[i];
+        const struct scenario_iface *a_iface;
+        bool ipv4, ipv6 = false;
+
+        /* Only the first interface of b on a segment is probed there. */
+        if (!b_iface->segment
+            || scenario_segment_iface_of(b_iface->segment, b) != b_iface
+            || !(a_iface = scenario_segment_iface_of(b_iface->segment, a))) {
+            continue;
+        }
+        ipv4 = a_iface->dhcp;
+        for (size_t j = 0; j < a_iface->n_addrs; j++) {
+            ipv4 = ipv4 || a_iface->addrs[j].family == AF_INET;
+            ipv6 = ipv6 || a_iface->addrs[j].family == AF_INET6;
+        }
+        reply_sources_add(rs, b_iface, ipv4, ipv6);
+        shared = true;
+    }
+    for (size_t i = 0; !shared && i < b->n_ifaces; i++) {
+        reply_sources_add(rs, &b->ifaces[i], true, true);
+    }
+}
+
+/* True if another node holds one of the static addresses of 'node'. */
+static bool
+shares_an_address(const struct scenario_holders *holders,
+                  const struct scenario_node *node)
+{
+    for (size_t i = 0; i < node->n_ifaces; i++) {
+        const struct scenario_iface *iface = &node->ifaces[i];
+
+        for (size_t j = 0; j < iface->n_addrs; j++) {
+            if (addr_valid(&iface->addrs[j])
+                && scenario_holders_other(holders, &iface->addrs[j].ip,
+                                          node)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Reports the ping or tcp 'check' whose target has only addresses that
+ * another node holds too. */
+static void
+validate_reach_replies(struct validator *v,
+                       const struct scenario_check *check,
+                       const struct scenario_holders *holders)
+{
+    const struct scenario_target *to = &check->reach.to;
+    const char *kind = scenario_check_kind_name(check->kind);
+
+    if (to->is_addr) {
+        const struct scenario_node *owner
+            = scenario_holders_other(holders, &to->addr.ip, NULL);
+        const struct scenario_node *other
+            = owner ? scenario_holders_other(holders, &to->addr.ip, owner)
+              : NULL;
+
+        if (other && !used_twice_on_a_segment(v->s, &to->addr)) {
+            error_at(v, to->ref.loc, "%s target %s is the address of both "
+                     "%s and %s, so a reply could not be told apart; use an "
+                     "address that only one node has", kind, to->ref.text,
+                     owner->name, other->name);
+        }
+    } else {
+        struct reply_sources rs;
+
+        reply_sources_init(&rs, v->s, holders, to->node);
+        for (size_t i = 0; i < to->node->n_ifaces; i++) {
+            if (!to->iface || to->iface == &to->node->ifaces[i]) {
+                reply_sources_add(&rs, &to->node->ifaces[i], true, true);
+            }
+        }
+        if (reply_sources_ambiguous(&rs)) {
+            error_at(v, to->ref.loc, "%s target %s has no address of its "
+                     "own: %s, so a reply could not be told apart; give %s "
+                     "an address that no other node has, or check another "
+                     "target", kind, to->ref.text, ds_cstr(&rs.why),
+                     to->ref.text);
+        }
+        ds_destroy(&rs.why);
+    }
+}
+
+/* Reports, once for each node b of isolation check 'check', the pairs
+ * a -> b that could not be told apart. */
+static void
+validate_isolation_replies(struct validator *v,
+                           const struct scenario_check *check,
+                           const struct scenario_holders *holders)
+{
+    const struct scenario_check_isolation *iso = &check->isolation;
+
+    for (size_t j = 0; j < iso->n_nodes; j++) {
+        const struct scenario_node *b = iso->nodes[j];
+        struct ds pairs = DS_EMPTY_INITIALIZER;
+        char *why = NULL;
+        size_t n_bad = 0;
+
+        if (!shares_an_address(holders, b)) {
+            continue;
+        }
+        for (size_t i = 0; i < iso->n_nodes; i++) {
+            const struct scenario_node *a = iso->nodes[i];
+            struct reply_sources rs;
+
+            if (i == j) {
+                continue;
+            }
+            pair_reply_sources(v->s, holders, a, b, &rs);
+            if (reply_sources_ambiguous(&rs)) {
+                if (n_bad++ < MAX_LISTED) {
+                    ds_put_format(&pairs, "%s%s -> %s", n_bad > 1 ? ", " : "",
+                                  a->name, b->name);
+                }
+                if (!why) {
+                    why = ds_steal_cstr(&rs.why);
+                }
+            }
+            ds_destroy(&rs.why);
+        }
+        if (n_bad > MAX_LISTED) {
+            ds_put_format(&pairs, ", ... (%"PRIuSIZE" pairs in all)", n_bad);
+        }
+        if (n_bad) {
+            error_at(v, iso->node_refs ? iso->node_refs[j].loc : check->loc,
+                     "isolation check pair%s %s cannot be probed: %s, so a "
+                     "reply could not be told apart; list nodes with "
+                     "distinct addresses in nodes:, or give %s an address "
+                     "that no other node has", n_bad > 1 ? "s" : "",
+                     ds_cstr(&pairs), why, b->name);
+        }
+        ds_destroy(&pairs);
+        free(why);
+    }
+}
+
 static void
 validate_reach(struct validator *v, struct scenario_check *check,
-               const char *what)
+               const char *what, const struct scenario_holders *holders)
 {
     struct scenario_check_reach *r = &check->reach;
     struct scenario_target *to = &r->to;
@@ -852,17 +1087,21 @@ validate_reach(struct validator *v, struct scenario_check *check,
                      "lab; checks may only send traffic to the lab's own "
                      "addresses (static, gateway, host link or DHCP range)",
                      scenario_check_kind_name(check->kind), to->ref.text);
+        } else if (addr_valid(&to->addr)) {
+            validate_reach_replies(v, check, holders);
         }
         return;
     }
     if (!resolve_node_or_iface(v, &to->ref, what, &to->node, &to->iface)) {
         return;
     }
-    if (to->iface ? !iface_has_address(to->iface)
+    if (to->iface ? !scenario_iface_has_address(to->iface)
         : !node_has_address(to->node)) {
         error_at(v, to->ref.loc, "%s target %s has no address (static or "
                  "dhcp); give it an address or check another target",
                  scenario_check_kind_name(check->kind), to->ref.text);
+    } else {
+        validate_reach_replies(v, check, holders);
     }
 }
 
@@ -913,7 +1152,8 @@ validate_dhcp_check(struct validator *v, struct scenario_check *check)
 }
 
 static void
-validate_isolation(struct validator *v, struct scenario_check *check)
+validate_isolation(struct validator *v, struct scenario_check *check,
+                   const struct scenario_holders *holders)
 {
     struct scenario_check_isolation *iso = &check->isolation;
     struct scenario *s = v->s;
@@ -929,17 +1169,20 @@ validate_isolation(struct validator *v, struct scenario_check *check)
             error_at(v, check->loc, "isolation check over all nodes with an "
                      "address, but only %"PRIuSIZE" has one; it needs at "
                      "least two", iso->n_nodes);
+        } else {
+            validate_isolation_replies(v, check, holders);
         }
         return;
     }
 
-    bool complete = true;
+    bool complete = true, twice = false;
     for (size_t i = 0; i < iso->n_nodes; i++) {
         const struct scenario_ref *ref = &iso->node_refs[i];
         iso->nodes[i] = resolve_node(v, ref, "isolation check");
         complete = complete && iso->nodes[i];
         for (size_t j = 0; j < i; j++) {
             if (iso->nodes[i] && iso->nodes[i] == iso->nodes[j]) {
+                twice = true;
                 error_at(v, ref->loc, "node %s is listed twice in the "
                          "isolation check; list each node once", ref->text);
                 break;
@@ -950,6 +1193,8 @@ validate_isolation(struct validator *v, struct scenario_check *check)
         error_at(v, check->loc, "isolation check lists %"PRIuSIZE" node%s; "
                  "list at least two nodes, or drop nodes to check all",
                  iso->n_nodes, iso->n_nodes == 1 ? "" : "s");
+    } else if (complete && !twice) {
+        validate_isolation_replies(v, check, holders);
     }
 }
 
@@ -957,22 +1202,25 @@ static void
 validate_checks(struct validator *v)
 {
     struct scenario *s = v->s;
+    struct scenario_holders holders;
 
+    scenario_holders_init(&holders);
+    scenario_holders_add_static(&holders, s);
     for (size_t i = 0; i < s->n_checks; i++) {
         struct scenario_check *check = &s->checks[i];
 
         switch (check->kind) {
         case SCENARIO_CHECK_PING:
-            validate_reach(v, check, "ping check");
+            validate_reach(v, check, "ping check", &holders);
             break;
         case SCENARIO_CHECK_TCP:
-            validate_reach(v, check, "tcp check");
+            validate_reach(v, check, "tcp check", &holders);
             break;
         case SCENARIO_CHECK_DHCP:
             validate_dhcp_check(v, check);
             break;
         case SCENARIO_CHECK_ISOLATION:
-            validate_isolation(v, check);
+            validate_isolation(v, check, &holders);
             break;
         case SCENARIO_CHECK_EXEC:
             check->exec.node = resolve_node(v, &check->exec.node_ref,
@@ -980,6 +1228,7 @@ validate_checks(struct validator *v)
             break;
         }
     }
+    scenario_holders_destroy(&holders);
 }
 
 void

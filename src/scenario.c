@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "scenario-private.h"
@@ -400,6 +401,108 @@ scenario_iface_ipv4(const struct scenario_iface *iface)
         }
     }
     return NULL;
+}
+
+bool
+scenario_iface_has_address(const struct scenario_iface *iface)
+{
+    return iface->n_addrs > 0 || iface->dhcp;
+}
+
+/* ---- Which nodes hold an address. ---- */
+
+struct scenario_holder {
+    struct hmap_node hmap_node; /* In scenario_holders, by 'ip'. */
+    struct in6_addr ip;
+    const struct scenario_node *nodes[2]; /* Distinct; [1] may be NULL. */
+};
+
+static uint32_t
+holder_hash(const struct in6_addr *ip)
+{
+    return hash_bytes(ip, sizeof *ip, 0);
+}
+
+static struct scenario_holder *
+holder_find(const struct scenario_holders *holders, const struct in6_addr *ip)
+{
+    struct scenario_holder *h;
+
+    HMAP_FOR_EACH_WITH_HASH (h, hmap_node, holder_hash(ip), &holders->map) {
+        if (ipv6_addr_equals(&h->ip, ip)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+void
+scenario_holders_init(struct scenario_holders *holders)
+{
+    hmap_init(&holders->map);
+}
+
+void
+scenario_holders_destroy(struct scenario_holders *holders)
+{
+    if (holders) {
+        struct scenario_holder *h;
+
+        HMAP_FOR_EACH_POP (h, hmap_node, &holders->map) {
+            free(h);
+        }
+        hmap_destroy(&holders->map);
+    }
+}
+
+void
+scenario_holders_add(struct scenario_holders *holders,
+                     const struct in6_addr *ip,
+                     const struct scenario_node *node)
+{
+    struct scenario_holder *h = holder_find(holders, ip);
+
+    if (!h) {
+        h = xzalloc(sizeof *h);
+        h->ip = *ip;
+        h->nodes[0] = node;
+        hmap_insert(&holders->map, &h->hmap_node, holder_hash(ip));
+    } else if (!h->nodes[1] && h->nodes[0] != node) {
+        h->nodes[1] = node;
+    }
+}
+
+void
+scenario_holders_add_static(struct scenario_holders *holders,
+                            const struct scenario *s)
+{
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+
+            for (size_t k = 0; k < iface->n_addrs; k++) {
+                const struct scenario_addr *a = &iface->addrs[k];
+
+                if (a->family == AF_INET || a->family == AF_INET6) {
+                    scenario_holders_add(holders, &a->ip, node);
+                }
+            }
+        }
+    }
+}
+
+const struct scenario_node *
+scenario_holders_other(const struct scenario_holders *holders,
+                       const struct in6_addr *ip,
+                       const struct scenario_node *node)
+{
+    const struct scenario_holder *h = holder_find(holders, ip);
+
+    return (!h ? NULL
+            : h->nodes[0] != node ? h->nodes[0]
+            : h->nodes[1]);
 }
 
 const char *

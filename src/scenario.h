@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/types.h"
 
@@ -350,8 +351,9 @@ struct scenario_check_dhcp {
     struct scenario_addr address;
 };
 
-/* SCENARIO_CHECK_ISOLATION: nodes on a common segment reach each other,
- * nodes that share no segment do not. */
+/* SCENARIO_CHECK_ISOLATION: nodes on a common segment (where both have an
+ * address: scenario_next_shared_segment()) reach each other, nodes that
+ * share no segment do not. */
 struct scenario_check_isolation {
     bool all;                   /* No list given: every node that has an
                                  * address (static or DHCP). */
@@ -462,6 +464,34 @@ struct scenario {
     struct shash switches_by_name;
 };
 
+/* ---- Which nodes hold an address. ---- */
+
+/* The same address may be on two nodes of different segments.  A reply
+ * from such an address cannot be told apart from the other node's, so
+ * checks must not count on it.  This records, for each address, the
+ * first two distinct nodes that hold it, which is all that "does a node
+ * other than this one hold it?" needs. */
+struct scenario_holders {
+    struct hmap map;            /* Private. */
+};
+
+void scenario_holders_init(struct scenario_holders *);
+void scenario_holders_destroy(struct scenario_holders *);
+
+/* Records that 'node' holds 'ip' (IPv4-mapped or IPv6). */
+void scenario_holders_add(struct scenario_holders *, const struct in6_addr *ip,
+                          const struct scenario_node *);
+
+/* Records the static addresses of the interfaces of every node of 's'
+ * (valid ones only, so that it also works during validation). */
+void scenario_holders_add_static(struct scenario_holders *,
+                                 const struct scenario *);
+
+/* A node other than 'node' (NULL: any node) that holds 'ip', or NULL. */
+const struct scenario_node *scenario_holders_other(
+    const struct scenario_holders *, const struct in6_addr *ip,
+    const struct scenario_node *node);
+
 /* ---- Errors. ---- */
 
 struct scenario_error {
@@ -538,6 +568,29 @@ struct scenario_iface *scenario_node_find_iface(const struct scenario_node *,
 /* The first static IPv4 address of 'iface', or NULL. */
 const struct scenario_addr *scenario_iface_ipv4(
     const struct scenario_iface *);
+
+/* True if 'iface' has a static address or gets one by DHCP.  A trunk port,
+ * or an interface with neither, never has an address. */
+bool scenario_iface_has_address(const struct scenario_iface *);
+
+/* The first interface of 'node' among the members of 'seg' that has an
+ * address (scenario_iface_has_address()), or NULL. */
+const struct scenario_iface *scenario_segment_iface_of(
+    const struct scenario_segment *seg, const struct scenario_node *node);
+
+/* The first segment (in scenario order, from index '*start' on) on which
+ * both 'a' and 'b' have an interface with an address, static or by DHCP:
+ * where they can reach each other without a router.  A segment that one of
+ * them is on only through a trunk port or an interface without address
+ * or DHCP does not count, because nothing could be sent or answered
+ * there.  Returns NULL if there is none.  Stores the two interfaces
+ * (scenario_segment_iface_of()) in '*a_ifacep' and '*b_ifacep', and in
+ * '*start' the index to continue from. */
+const struct scenario_segment *scenario_next_shared_segment(
+    const struct scenario *, const struct scenario_node *a,
+    const struct scenario_node *b, size_t *start,
+    const struct scenario_iface **a_ifacep,
+    const struct scenario_iface **b_ifacep);
 
 /* True if 'ip' is inside the subnet 'net' ('net->plen' leading bits
  * equal; an IPv4 'ip' never matches an IPv6 'net' and vice versa). */

@@ -692,6 +692,185 @@ test_segments_same_subnet_different_vlans(void)
     free(error);
 }
 
+/* ---- Addresses that two nodes hold. ---- */
+
+static const char four_nodes_yaml[] =
+    "switches: {s: {}}\n"
+    "nodes:\n"
+    "  a: {interfaces: {e: {switch: s, vlan: 10, address: 10.0.0.1/24}}}\n"
+    "  b: {interfaces: {e: {switch: s, vlan: 10, address: 10.0.0.2/24}}}\n"
+    "  c: {interfaces: {e: {switch: s, vlan: 20, address: 10.0.0.%d/24}}}\n"
+    "  d: {interfaces: {e: {switch: s, vlan: 20, address: 10.0.0.%d/24}}}\n"
+    "checks:\n"
+    "  - isolation: {}\n";
+
+static void
+test_ambiguous_addresses(void)
+{
+    char *text = xasprintf(four_nodes_yaml, 2, 1);
+    char *error = load_text_error(text);
+    struct scenario *s;
+
+    /* Every pair of "isolation: {}" in the reviewer's lab, one error per
+     * target node. */
+    CU_ASSERT_STRING_EQUAL(
+        error,
+        "bad.yaml:8:5: error: isolation check pairs b -> a, c -> a, d -> a "
+        "cannot be probed: 10.0.0.1 is also d's address, so a reply could "
+        "not be told apart; list nodes with distinct addresses in nodes:, "
+        "or give a an address that no other node has\n"
+        "bad.yaml:8:5: error: isolation check pairs a -> b, c -> b, d -> b "
+        "cannot be probed: 10.0.0.2 is also c's address, so a reply could "
+        "not be told apart; list nodes with distinct addresses in nodes:, "
+        "or give b an address that no other node has\n"
+        "bad.yaml:8:5: error: isolation check pairs a -> c, b -> c, d -> c "
+        "cannot be probed: 10.0.0.2 is also b's address, so a reply could "
+        "not be told apart; list nodes with distinct addresses in nodes:, "
+        "or give c an address that no other node has\n"
+        "bad.yaml:8:5: error: isolation check pairs a -> d, b -> d, c -> d "
+        "cannot be probed: 10.0.0.1 is also a's address, so a reply could "
+        "not be told apart; list nodes with distinct addresses in nodes:, "
+        "or give d an address that no other node has\n");
+    free(error);
+    free(text);
+
+    /* The same subnet on both VLANs, distinct addresses: fine. */
+    text = xasprintf(four_nodes_yaml, 3, 4);
+    s = load_text(text);
+    CU_ASSERT_PTR_NOT_NULL(s);
+    scenario_destroy(s);
+    free(text);
+
+    /* An address used twice on one segment is reported once, not again
+     * for the checks that would probe it. */
+    error = load_text_error(
+        "switches: {s: {}}\n"
+        "nodes:\n"
+        "  a: {interfaces: {e: {switch: s, address: 10.0.0.1/24}}}\n"
+        "  b: {interfaces: {e: {switch: s, address: 10.0.0.1/24}}}\n"
+        "checks:\n"
+        "  - ping: {from: a, to: b}\n"
+        "  - ping: {from: a, to: 10.0.0.1}\n");
+    CU_ASSERT_STRING_EQUAL(error, "bad.yaml:4:44: error: address 10.0.0.1/24 "
+                           "is used twice on switch s untagged (also at "
+                           "3:44); every address on a segment must be "
+                           "unique\n");
+    free(error);
+
+    /* A target with a DHCP interface may get an address of its own: only
+     * the run can tell. */
+    s = load_text(
+        "switches: {s: {}}\n"
+        "nodes:\n"
+        "  a: {interfaces: {e: {switch: s, vlan: 1, address: 10.0.0.1/24}}}\n"
+        "  b:\n"
+        "    interfaces:\n"
+        "      e0: {switch: s, vlan: 2, address: 10.0.0.1/24}\n"
+        "      e1: {switch: s, vlan: 3, dhcp: true}\n"
+        "checks:\n"
+        "  - ping: {from: a, to: b}\n");
+    CU_ASSERT_PTR_NOT_NULL(s);
+    scenario_destroy(s);
+}
+
+static void
+test_holders(void)
+{
+    struct scenario *s = load_text(
+        "switches: {s: {}}\n"
+        "nodes:\n"
+        "  a:\n"
+        "    interfaces:\n"
+        "      e0: {switch: s, vlan: 1, address: 10.0.0.1/24}\n"
+        "      e1: {switch: s, vlan: 2, address: 10.0.0.1/24}\n"
+        "  b:\n"
+        "    interfaces:\n"
+        "      e0: {switch: s, vlan: 3, address: 10.0.0.1/24}\n"
+        "      e1: {switch: s, vlan: 3, address: \"fd00::2/64\"}\n"
+        "  c: {interfaces: {e: {switch: s, vlan: 4, address: 10.0.0.1/8}}}\n");
+    struct scenario_holders holders;
+    const struct scenario_node *a, *b, *c;
+    struct in6_addr ip;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    a = &s->nodes[0];
+    b = &s->nodes[1];
+    c = &s->nodes[2];
+    scenario_holders_init(&holders);
+    scenario_holders_add_static(&holders, s);
+
+    /* a holds 10.0.0.1 twice, b and c too: the first other one counts. */
+    ip = in6_addr_mapped_ipv4(htonl(0x0a000001));
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, NULL), a);
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, a), b);
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, b), a);
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, c), a);
+
+    /* Only b holds fd00::2, until c gets it too (e.g. a DHCP lease). */
+    inet_pton(AF_INET6, "fd00::2", &ip);
+    CU_ASSERT_PTR_NULL(scenario_holders_other(&holders, &ip, b));
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, a), b);
+    scenario_holders_add(&holders, &ip, b);
+    CU_ASSERT_PTR_NULL(scenario_holders_other(&holders, &ip, b));
+    scenario_holders_add(&holders, &ip, c);
+    CU_ASSERT_PTR_EQUAL(scenario_holders_other(&holders, &ip, b), c);
+
+    /* Nobody holds 10.0.0.9. */
+    ip = in6_addr_mapped_ipv4(htonl(0x0a000009));
+    CU_ASSERT_PTR_NULL(scenario_holders_other(&holders, &ip, NULL));
+
+    scenario_holders_destroy(&holders);
+    scenario_holders_destroy(NULL);
+    scenario_destroy(s);
+}
+
+/* Segments count as shared only where both nodes have (or may get) an
+ * address: not through a trunk port or an interface without any. */
+static void
+test_shared_segments(void)
+{
+    struct scenario *s = load_text(
+        "switches: {s: {}}\n"
+        "nodes:\n"
+        "  a: {interfaces: {e: {switch: s, vlan: 10, address: 10.0.10.2/8}}}\n"
+        "  m:\n"
+        "    interfaces:\n"
+        "      mon0: {switch: s, trunk: [10, 20]}\n"
+        "      bare: {switch: s, vlan: 10}\n"
+        "      eth1: {switch: s, vlan: 30, address: 10.0.30.2/24}\n"
+        "  d:\n"
+        "    interfaces:\n"
+        "      bare: {switch: s, vlan: 30}\n"
+        "      eth0: {switch: s, vlan: 30, dhcp: true}\n");
+    const struct scenario_iface *a_iface, *b_iface;
+    const struct scenario_segment *seg;
+    const struct scenario_node *a, *m, *d;
+    size_t start = 0;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    a = &s->nodes[0];
+    m = &s->nodes[1];
+    d = &s->nodes[2];
+    CU_ASSERT_PTR_NULL(scenario_next_shared_segment(s, a, m, &start,
+                                                    &a_iface, &b_iface));
+    CU_ASSERT_EQUAL(start, s->n_segments);
+
+    /* m and d share VLAN 30, where d's DHCP interface (not its first one,
+     * which has no address) counts. */
+    start = 0;
+    seg = scenario_next_shared_segment(s, m, d, &start, &a_iface, &b_iface);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(seg);
+    CU_ASSERT_STRING_EQUAL(seg->name, "switch s VLAN 30");
+    CU_ASSERT_PTR_EQUAL(a_iface, &m->ifaces[2]);
+    CU_ASSERT_PTR_EQUAL(b_iface, &d->ifaces[1]);
+    CU_ASSERT_PTR_NULL(scenario_next_shared_segment(s, m, d, &start,
+                                                    &a_iface, &b_iface));
+    CU_ASSERT_PTR_NULL(scenario_segment_iface_of(m->ifaces[1].segment, m));
+    CU_ASSERT(scenario_iface_has_address(&d->ifaces[1]));
+    CU_ASSERT_FALSE(scenario_iface_has_address(&m->ifaces[0]));
+    scenario_destroy(s);
+}
+
 /* ---- Errors and API. ---- */
 
 static void
@@ -920,6 +1099,9 @@ main(void)
         { "segments of peer and host links", test_segments_peer_and_host },
         { "addresses per segment",
           test_segments_same_subnet_different_vlans },
+        { "addresses that two nodes hold", test_ambiguous_addresses },
+        { "which nodes hold an address", test_holders },
+        { "segments two nodes share", test_shared_segments },
         { "error format and order", test_error_format },
         { "API: names, lookups, files", test_api },
         { "name rules", test_names },
