@@ -1,7 +1,8 @@
 /*
  * Which address of a node a check probes: static addresses from the
- * scenario, DHCP addresses from the lease table, and the segments nodes
- * share.  Also how addresses and times appear in results.
+ * scenario, DHCP addresses from the lease table, the segments nodes share,
+ * and which addresses other nodes hold too.  Also how addresses and times
+ * appear in results.
  */
 #include <config.h>
 #include "check-private.h"
@@ -39,22 +40,22 @@ check_addrs_add(struct check_addrs *addrs, const struct check_addr *addr)
 
 static void
 check_addrs_push(struct check_addrs *addrs, int family,
-                 const struct in6_addr *ip)
+                 const struct in6_addr *ip, unsigned int plen)
 {
-    struct check_addr addr = { .family = family, .ip = *ip };
+    struct check_addr addr = { .family = family, .ip = *ip, .plen = plen };
 
     check_addrs_add(addrs, &addr);
 }
 
-static bool
-check_addrs_has_family(const struct check_addrs *addrs, int family)
+/* The lease of 'iface', if it is a DHCP client that obtained one. */
+static const struct lease *
+obtained_lease(const struct check_env *env, const struct scenario_iface *iface)
 {
-    for (size_t i = 0; i < addrs->n; i++) {
-        if (addrs->addrs[i].family == family) {
-            return true;
-        }
-    }
-    return false;
+    const struct lease *lease = (iface->dhcp && env->leases
+                                 ? lease_table_find(env->leases, iface)
+                                 : NULL);
+
+    return lease && lease->obtained ? lease : NULL;
 }
 
 void
@@ -62,15 +63,14 @@ check_iface_addrs(const struct check_env *env,
                   const struct scenario_iface *iface,
                   struct check_addrs *addrs)
 {
-    for (size_t i = 0; i < iface->n_addrs; i++) {
-        check_addrs_push(addrs, iface->addrs[i].family, &iface->addrs[i].ip);
-    }
-    if (iface->dhcp && env->leases) {
-        const struct lease *lease = lease_table_find(env->leases, iface);
+    const struct lease *lease = obtained_lease(env, iface);
 
-        if (lease && lease->obtained) {
-            check_addrs_push(addrs, AF_INET, &lease->addr);
-        }
+    for (size_t i = 0; i < iface->n_addrs; i++) {
+        check_addrs_push(addrs, iface->addrs[i].family, &iface->addrs[i].ip,
+                         iface->addrs[i].plen);
+    }
+    if (lease) {
+        check_addrs_push(addrs, AF_INET, &lease->addr, lease->plen);
     }
 }
 
@@ -83,77 +83,108 @@ check_node_addrs(const struct check_env *env,
     }
 }
 
-/* The first node interface of 'node' among the members of 'seg', or
- * NULL. */
-static const struct scenario_iface *
-segment_iface_of(const struct scenario_segment *seg,
-                 const struct scenario_node *node)
+void
+check_holders_add_all(const struct check_env *env,
+                      struct scenario_holders *holders)
 {
-    for (size_t i = 0; i < seg->n_members; i++) {
-        const struct scenario_segment_member *m = &seg->members[i];
+    const struct scenario *s = env->scenario;
 
-        if (m->kind == SCENARIO_MEMBER_IFACE && m->iface->node == node) {
-            return m->iface;
+    scenario_holders_add_static(holders, s);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
+            const struct lease *lease = obtained_lease(env,
+                                                       &s->nodes[i].ifaces[j]);
+
+            if (lease) {
+                scenario_holders_add(holders, &lease->addr, &s->nodes[i]);
+            }
         }
     }
-    return NULL;
 }
 
-const struct scenario_segment *
-check_shared_segment(const struct scenario *s, const struct scenario_node *a,
-                     const struct scenario_node *b, size_t *start,
-                     const struct scenario_iface **a_ifacep,
-                     const struct scenario_iface **b_ifacep)
-{
-    for (size_t i = *start; i < s->n_segments; i++) {
-        const struct scenario_segment *seg = &s->segments[i];
-        const struct scenario_iface *a_iface = segment_iface_of(seg, a);
-        const struct scenario_iface *b_iface
-            = a_iface ? segment_iface_of(seg, b) : NULL;
+/* How well an address of the target suits the source, best first. */
+enum match {
+    MATCH_SUBNET,               /* In the subnet of one of the source's
+                                 * addresses: reached directly. */
+    MATCH_FAMILY,               /* Of a family the source has. */
+    MATCH_ANY,
+};
 
-        if (b_iface) {
-            *a_ifacep = a_iface;
-            *b_ifacep = b_iface;
-            *start = i + 1;
-            return seg;
+/* True if 'addr' matches one of 'from_addrs' as 'match' says. */
+static bool
+addr_matches(const struct check_addr *addr,
+             const struct check_addrs *from_addrs, enum match match)
+{
+    if (match == MATCH_ANY) {
+        return true;
+    }
+    for (size_t i = 0; i < from_addrs->n; i++) {
+        const struct check_addr *f = &from_addrs->addrs[i];
+        struct scenario_addr subnet = {
+            .family = f->family, .ip = f->ip, .plen = f->plen,
+        };
+
+        if (f->family == addr->family
+            && (match == MATCH_FAMILY
+                || scenario_addr_in_subnet(&subnet, &addr->ip))) {
+            return true;
         }
     }
-    *start = s->n_segments;
-    return NULL;
+    return false;
 }
 
-/* The first of 'candidates' whose family is in 'families', or NULL. */
-static const struct check_addr *
-first_of_families(const struct check_addrs *candidates,
-                  const struct check_addrs *families)
+/* Picks into 'pick' the first of 'candidates' (addresses of 'to', on
+ * shared segment 'seg' or NULL) that matches 'from_addrs' as 'match' says
+ * and that no node other than 'to' holds, and returns true.  Otherwise
+ * returns false, after remembering in 'pick' the first candidate that
+ * matched but is ambiguous, unless 'pick' already holds one. */
+static bool
+pick_from(const struct check_addrs *candidates,
+          const struct check_addrs *from_addrs, enum match match,
+          const struct scenario_holders *holders,
+          const struct scenario_node *to,
+          const struct scenario_segment *seg, struct check_pick *pick)
 {
     for (size_t i = 0; i < candidates->n; i++) {
-        if (check_addrs_has_family(families, candidates->addrs[i].family)) {
-            return &candidates->addrs[i];
+        const struct check_addr *addr = &candidates->addrs[i];
+        const struct scenario_node *other;
+
+        if (!addr_matches(addr, from_addrs, match)) {
+            continue;
+        }
+        other = scenario_holders_other(holders, &addr->ip, to);
+        if (!other || pick->result == CHECK_PICK_NO_ADDRESS) {
+            pick->result = other ? CHECK_PICK_AMBIGUOUS : CHECK_PICKED;
+            pick->addr = *addr;
+            pick->segment = seg;
+            pick->other = other;
+        }
+        if (!other) {
+            return true;
         }
     }
-    return NULL;
+    return false;
 }
 
-/* On the segments 'from' and 'to' share, the first address of 'to' (only
- * on 'to_iface', if nonnull) of a family that 'from' has on the same
- * segment. */
+/* pick_from() on each segment that 'from' and 'to' share, with the
+ * addresses of each on that segment, until one picks. */
 static bool
-pick_on_shared_segment(const struct check_env *env,
-                       const struct scenario_node *from,
-                       const struct scenario_node *to,
-                       const struct scenario_iface *to_iface,
-                       struct check_addr *addr,
-                       const struct scenario_segment **segp)
+pick_on_shared_segments(const struct check_env *env,
+                        const struct scenario_holders *holders,
+                        const struct scenario_node *from,
+                        const struct scenario_node *to,
+                        const struct scenario_iface *to_iface,
+                        enum match match, struct check_pick *pick)
 {
     const struct scenario_iface *a_iface, *b_iface;
     const struct scenario_segment *seg;
     size_t start = 0;
 
-    while ((seg = check_shared_segment(env->scenario, from, to, &start,
-                                       &a_iface, &b_iface))) {
+    while ((seg = scenario_next_shared_segment(env->scenario, from, to,
+                                               &start, &a_iface,
+                                               &b_iface))) {
         struct check_addrs a_addrs, b_addrs;
-        const struct check_addr *found;
+        bool picked;
 
         if (to_iface && b_iface != to_iface) {
             continue;
@@ -162,34 +193,38 @@ pick_on_shared_segment(const struct check_env *env,
         check_addrs_init(&b_addrs);
         check_iface_addrs(env, a_iface, &a_addrs);
         check_iface_addrs(env, b_iface, &b_addrs);
-        found = first_of_families(&b_addrs, &a_addrs);
-        if (found) {
-            *addr = *found;
-            *segp = seg;
-        }
+        picked = pick_from(&b_addrs, &a_addrs, match, holders, to, seg,
+                           pick);
         check_addrs_destroy(&a_addrs);
         check_addrs_destroy(&b_addrs);
-        if (found) {
+        if (picked) {
             return true;
         }
     }
     return false;
 }
 
-bool
+void
 check_pick_target(const struct check_env *env,
+                  const struct scenario_holders *holders,
                   const struct scenario_node *from,
                   const struct scenario_node *to,
-                  const struct scenario_iface *to_iface,
-                  struct check_addr *addr,
-                  const struct scenario_segment **segp)
+                  const struct scenario_iface *to_iface, bool shared_only,
+                  struct check_pick *pick)
 {
     struct check_addrs from_addrs, to_addrs;
-    const struct check_addr *found;
 
-    *segp = NULL;
-    if (pick_on_shared_segment(env, from, to, to_iface, addr, segp)) {
-        return true;
+    memset(pick, 0, sizeof *pick);
+    pick->result = CHECK_PICK_NO_ADDRESS;
+
+    /* Of two addresses of 'to' on a shared segment, one in another subnet
+     * than 'from''s would take a route that 'from' may not have. */
+    if (pick_on_shared_segments(env, holders, from, to, to_iface,
+                                MATCH_SUBNET, pick)
+        || pick_on_shared_segments(env, holders, from, to, to_iface,
+                                   MATCH_FAMILY, pick)
+        || shared_only) {
+        return;
     }
 
     check_addrs_init(&from_addrs);
@@ -200,16 +235,21 @@ check_pick_target(const struct check_env *env,
     } else {
         check_node_addrs(env, to, &to_addrs);
     }
-    found = first_of_families(&to_addrs, &from_addrs);
-    if (!found && to_addrs.n) {
-        found = &to_addrs.addrs[0];
-    }
-    if (found) {
-        *addr = *found;
+    if (!pick_from(&to_addrs, &from_addrs, MATCH_FAMILY, holders, to, NULL,
+                   pick)) {
+        pick_from(&to_addrs, &from_addrs, MATCH_ANY, holders, to, NULL, pick);
     }
     check_addrs_destroy(&from_addrs);
     check_addrs_destroy(&to_addrs);
-    return found != NULL;
+}
+
+char *
+check_describe_ambiguous(const struct check_pick *pick)
+{
+    char buf[CHECK_ADDR_STRLEN];
+
+    return xasprintf("%s is also %s's address: a reply cannot be told apart",
+                     check_addr_format(&pick->addr, buf), pick->other->name);
 }
 
 const char *

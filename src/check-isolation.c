@@ -1,15 +1,20 @@
 /*
  * The isolation check: for every ordered pair (a, b) of its nodes, a must
- * reach b if and only if they share an L2 segment.
+ * reach b if and only if they share an L2 segment on which both have an
+ * address (static or DHCP; scenario_next_shared_segment()).  A trunk port,
+ * or an interface with neither address nor DHCP, joins a segment where its
+ * node can neither send nor answer: it makes no pair reachable.
  *
  * A pair that shares a segment is probed with ICMP at b's address on that
  * segment; a pair that does not is probed at every address of b, and none
- * may answer.  All pairs' probes run at once.  The pairs that must not
- * answer wait for the check's timeout, but once every pair that must
- * answer is decided (on one machine, replies take milliseconds), for at
- * most settings.isolation-timeout more: a reply that has not come by then
- * is not coming, and the matrix takes about that long instead of a whole
- * timeout.
+ * may answer.  An address that another node (or a itself) also holds is
+ * never probed: its reply could have come from either.  A pair left with
+ * only such addresses fails, as it proves nothing.  All pairs' probes run
+ * at once.  The pairs that must not answer wait for the check's timeout,
+ * but once every pair that must answer is decided (on one machine, replies
+ * take milliseconds), for at most settings.isolation-timeout more: a reply
+ * that has not come by then is not coming, and the matrix takes about that
+ * long instead of a whole timeout.
  */
 #include <config.h>
 #include "check-private.h"
@@ -26,8 +31,11 @@
 struct isolation_pair {
     const struct scenario_node *a, *b;
     const struct scenario_segment *segment; /* Shared: expect reachable. */
-    bool no_address;            /* Shared segment, but b has no address
-                                 * there to probe. */
+    char *not_probed;           /* Why the pair was not probed (nothing
+                                 * of b to probe on the shared segment,
+                                 * or only addresses that another node
+                                 * holds too), or NULL. */
+    bool ambiguous;             /* The latter. */
     struct check_addrs targets; /* Addresses of b probed. */
     size_t first_probe;         /* Index of the probe of targets[0]. */
     bool cut;                   /* Isolated, and still waiting when the
@@ -46,8 +54,75 @@ struct check_isolation {
     bool reachable_decided;     /* Every reachable pair is decided. */
 };
 
+/* Why a pair that shares 'pair->segment' through 'a_iface' and 'b_iface'
+ * has no address of b to probe there. */
+static char *
+describe_no_address(const struct check_env *env,
+                    const struct isolation_pair *pair,
+                    const struct scenario_iface *a_iface,
+                    const struct scenario_iface *b_iface)
+{
+    const char *seg = pair->segment->name;
+    struct check_addrs a_addrs, b_addrs;
+    char *s;
+
+    check_addrs_init(&a_addrs);
+    check_addrs_init(&b_addrs);
+    check_iface_addrs(env, a_iface, &a_addrs);
+    check_iface_addrs(env, b_iface, &b_addrs);
+    if (!a_addrs.n && !b_addrs.n) {
+        s = xasprintf("neither %s nor %s has an address on %s to probe",
+                      pair->a->name, pair->b->name, seg);
+    } else if (!a_addrs.n) {
+        s = xasprintf("%s has no address on %s to probe from",
+                      pair->a->name, seg);
+    } else if (!b_addrs.n) {
+        s = xasprintf("%s has no address on %s to probe", pair->b->name,
+                      seg);
+    } else {
+        s = xasprintf("%s and %s have no addresses of one family on %s to "
+                      "probe", pair->a->name, pair->b->name, seg);
+    }
+    check_addrs_destroy(&a_addrs);
+    check_addrs_destroy(&b_addrs);
+    return s;
+}
+
+/* Adds to 'pair->targets' every address of b that no other node holds.
+ * If b has addresses, but each is also another node's, sets
+ * 'pair->not_probed'. */
+static void
+plan_isolated_targets(const struct check_env *env,
+                      const struct scenario_holders *holders,
+                      struct isolation_pair *pair)
+{
+    struct check_addrs addrs;
+    struct check_pick pick = { .result = CHECK_PICK_NO_ADDRESS };
+
+    check_addrs_init(&addrs);
+    check_node_addrs(env, pair->b, &addrs);
+    for (size_t i = 0; i < addrs.n; i++) {
+        const struct scenario_node *other
+            = scenario_holders_other(holders, &addrs.addrs[i].ip, pair->b);
+
+        if (!other) {
+            check_addrs_add(&pair->targets, &addrs.addrs[i]);
+        } else if (pick.result == CHECK_PICK_NO_ADDRESS) {
+            pick.result = CHECK_PICK_AMBIGUOUS;
+            pick.addr = addrs.addrs[i];
+            pick.other = other;
+        }
+    }
+    if (!pair->targets.n && pick.result == CHECK_PICK_AMBIGUOUS) {
+        pair->not_probed = check_describe_ambiguous(&pick);
+        pair->ambiguous = true;
+    }
+    check_addrs_destroy(&addrs);
+}
+
 static void
 plan_pair(struct check_isolation *iso, struct isolation_pair *pair,
+          const struct scenario_holders *holders,
           struct check_prober *prober)
 {
     const struct check_env *env = iso->env;
@@ -55,21 +130,25 @@ plan_pair(struct check_isolation *iso, struct isolation_pair *pair,
     size_t start = 0;
 
     check_addrs_init(&pair->targets);
-    pair->segment = check_shared_segment(env->scenario, pair->a, pair->b,
-                                         &start, &a_iface, &b_iface);
+    pair->segment = scenario_next_shared_segment(env->scenario, pair->a,
+                                                 pair->b, &start, &a_iface,
+                                                 &b_iface);
     if (pair->segment) {
-        const struct scenario_segment *seg;
-        struct check_addr addr;
+        struct check_pick pick;
 
-        if (check_pick_target(env, pair->a, pair->b, NULL, &addr, &seg)
-            && seg) {
-            pair->segment = seg;
-            check_addrs_add(&pair->targets, &addr);
+        check_pick_target(env, holders, pair->a, pair->b, NULL, true, &pick);
+        if (pick.result == CHECK_PICKED) {
+            pair->segment = pick.segment;
+            check_addrs_add(&pair->targets, &pick.addr);
+        } else if (pick.result == CHECK_PICK_AMBIGUOUS) {
+            pair->not_probed = check_describe_ambiguous(&pick);
+            pair->ambiguous = true;
         } else {
-            pair->no_address = true;
+            pair->not_probed = describe_no_address(env, pair, a_iface,
+                                                   b_iface);
         }
     } else {
-        check_node_addrs(env, pair->b, &pair->targets);
+        plan_isolated_targets(env, holders, pair);
     }
 
     pair->first_probe = SIZE_MAX;
@@ -86,6 +165,7 @@ plan_pair(struct check_isolation *iso, struct isolation_pair *pair,
 
 struct check_isolation *
 check_isolation_plan(const struct check_env *env,
+                     const struct scenario_holders *holders,
                      const struct scenario_check *check,
                      struct check_prober *prober)
 {
@@ -107,7 +187,7 @@ check_isolation_plan(const struct check_env *env,
 
                 pair->a = c->nodes[i];
                 pair->b = c->nodes[j];
-                plan_pair(iso, pair, prober);
+                plan_pair(iso, pair, holders, prober);
             }
         }
     }
@@ -196,9 +276,8 @@ finish_pair(const struct check_isolation *iso,
     detail->expected = (pair->segment
                         ? xasprintf("reachable (%s)", pair->segment->name)
                         : xstrdup("isolated"));
-    if (pair->no_address) {
-        ds_put_format(&observed, "%s has no address on %s to probe",
-                      pair->b->name, pair->segment->name);
+    if (pair->not_probed) {
+        ds_put_cstr(&observed, pair->not_probed);
     } else if (no_socket) {
         char *s = check_describe_no_socket(no_socket, pair->a);
 
@@ -225,9 +304,10 @@ finish_pair(const struct check_isolation *iso,
     }
     detail->observed = ds_steal_cstr(&observed);
     /* A pair that could not be probed proves nothing either way. */
-    detail->passed = (!pair->no_address && !no_socket
+    detail->passed = (!pair->not_probed && !no_socket
                       && (reply != NULL) == !!pair->segment);
-    return (pair->no_address ? "not probed (no address)"
+    return (pair->ambiguous ? "not probed (ambiguous address)"
+            : pair->not_probed ? "not probed (no address)"
             : no_socket ? "not probed (no socket)"
             : reply ? "reached" : "not reached");
 }
@@ -277,6 +357,7 @@ check_isolation_finish(struct check_isolation *iso,
 
     for (size_t i = 0; i < iso->n_pairs; i++) {
         check_addrs_destroy(&iso->pairs[i].targets);
+        free(iso->pairs[i].not_probed);
     }
     free(iso->pairs);
     free(iso);

@@ -54,6 +54,9 @@ short check_pollset_revents(const struct check_pollset *, size_t idx);
 struct check_addr {
     int family;
     struct in6_addr ip;
+    unsigned int plen;          /* Prefix length of an interface's address
+                                 * (static or leased), otherwise that of a
+                                 * single host. */
 };
 
 struct check_addrs {
@@ -75,28 +78,48 @@ void check_iface_addrs(const struct check_env *,
 void check_node_addrs(const struct check_env *, const struct scenario_node *,
                       struct check_addrs *);
 
-/* The first segment (in scenario order, from index '*start' on) that has
- * an interface of 'a' and one of 'b' as members, or NULL.  Stores those
- * interfaces in '*a_ifacep' and '*b_ifacep', and in '*start' the index to
- * continue from. */
-const struct scenario_segment *check_shared_segment(
-    const struct scenario *, const struct scenario_node *a,
-    const struct scenario_node *b, size_t *start,
-    const struct scenario_iface **a_ifacep,
-    const struct scenario_iface **b_ifacep);
+/* Records in 'holders' (initialized by the caller) every address that the
+ * lab's nodes hold: static ones and the DHCP leases obtained. */
+void check_holders_add_all(const struct check_env *,
+                           struct scenario_holders *holders);
+
+/* What check_pick_target() found. */
+enum check_pick_result {
+    CHECK_PICKED,               /* 'addr' is the address to probe. */
+    CHECK_PICK_NO_ADDRESS,      /* The target has no address to probe
+                                 * (e.g. its DHCP client got no lease). */
+    CHECK_PICK_AMBIGUOUS,       /* Every address of the target is also
+                                 * another node's ('other' holds 'addr'):
+                                 * a reply could not be told apart. */
+};
+
+struct check_pick {
+    enum check_pick_result result;
+    struct check_addr addr;     /* PICKED, AMBIGUOUS. */
+    const struct scenario_segment *segment; /* Shared segment of 'addr', or
+                                             * NULL. */
+    const struct scenario_node *other; /* AMBIGUOUS: another node that holds
+                                        * 'addr' (maybe the source). */
+};
 
 /* Chooses the address of 'to' (a node, or only its interface 'to_iface'
- * if nonnull) that 'from' probes: on the first segment they share where
- * 'to' has an address of a family that 'from' has there, otherwise the
- * first address of 'to', preferring a family 'from' has.  Returns false if
- * 'to' has no address (e.g. its DHCP client got no lease).  Stores the
- * shared segment used, or NULL, in '*segp'. */
-bool check_pick_target(const struct check_env *,
+ * if nonnull) that 'from' probes, among those that no node other than
+ * 'to' holds ('holders'): on the segments they share, an address in a
+ * subnet of one of the addresses 'from' has there, else one of a family
+ * 'from' has there; unless 'shared_only', the first address of 'to'
+ * elsewhere, preferring a family 'from' has.  If every such address is
+ * also another node's, the result is CHECK_PICK_AMBIGUOUS with the one
+ * that would have been chosen; if there is none, CHECK_PICK_NO_ADDRESS. */
+void check_pick_target(const struct check_env *,
+                       const struct scenario_holders *holders,
                        const struct scenario_node *from,
                        const struct scenario_node *to,
                        const struct scenario_iface *to_iface,
-                       struct check_addr *,
-                       const struct scenario_segment **segp);
+                       bool shared_only, struct check_pick *);
+
+/* "10.0.0.2 is also b's address: a reply cannot be told apart", for an
+ * ambiguous 'pick' (malloc'd). */
+char *check_describe_ambiguous(const struct check_pick *);
 
 /* Formats 'addr' ("10.0.0.1", "fd00::1") into 'buf'. */
 #define CHECK_ADDR_STRLEN INET6_ADDRSTRLEN
@@ -204,10 +227,12 @@ const struct check_exec_result *check_execs_result(
 struct check_isolation;
 
 /* Plans the pairs of isolation check 'check' and adds their probes to
- * 'prober'.  The returned object refers to 'env' and 'check'. */
-struct check_isolation *check_isolation_plan(const struct check_env *,
-                                             const struct scenario_check *,
-                                             struct check_prober *);
+ * 'prober', avoiding addresses that 'holders' (check_holders_add_all())
+ * says another node holds too.  The returned object refers to 'env' and
+ * 'check', not to 'holders'. */
+struct check_isolation *check_isolation_plan(
+    const struct check_env *, const struct scenario_holders *holders,
+    const struct scenario_check *, struct check_prober *);
 
 /* To be called after check_prober_start() and after each
  * check_prober_run(): once every pair that must reach its peer is

@@ -185,8 +185,10 @@ struct check_task {
     const struct scenario_check *check;
 
     /* PING, TCP. */
-    bool has_target;
-    struct check_addr target;
+    struct check_pick pick;     /* The target, probed if CHECK_PICKED. */
+    const struct scenario_node *owner; /* Address target: one of two nodes
+                                        * that hold it, or NULL ('pick'
+                                        * has the other). */
     size_t probe;
 
     struct check_isolation *isolation;  /* ISOLATION. */
@@ -194,34 +196,45 @@ struct check_task {
 };
 
 static void
-plan_reach(const struct check_env *env, struct check_task *task,
+plan_reach(const struct check_env *env,
+           const struct scenario_holders *holders, struct check_task *task,
            struct check_prober *prober)
 {
     const struct scenario_check *check = task->check;
     const struct scenario_check_reach *r = &check->reach;
-    const struct scenario_segment *seg;
+    struct check_pick *pick = &task->pick;
 
     if (r->to.is_addr) {
-        task->target.family = r->to.addr.family;
-        task->target.ip = r->to.addr.ip;
-        task->has_target = true;
+        const struct scenario_node *owner
+            = scenario_holders_other(holders, &r->to.addr.ip, NULL);
+        const struct scenario_node *other
+            = owner ? scenario_holders_other(holders, &r->to.addr.ip, owner)
+              : NULL;
+
+        memset(pick, 0, sizeof *pick);
+        pick->result = other ? CHECK_PICK_AMBIGUOUS : CHECK_PICKED;
+        pick->addr.family = r->to.addr.family;
+        pick->addr.ip = r->to.addr.ip;
+        pick->addr.plen = r->to.addr.plen;
+        pick->other = other;
+        task->owner = other ? owner : NULL;
     } else {
-        task->has_target = check_pick_target(env, r->from, r->to.node,
-                                             r->to.iface, &task->target,
-                                             &seg);
+        check_pick_target(env, holders, r->from, r->to.node, r->to.iface,
+                          false, pick);
     }
-    if (task->has_target) {
+    if (pick->result == CHECK_PICKED) {
         task->probe = check_prober_add(
             prober,
             check->kind == SCENARIO_CHECK_PING ? CHECK_PROBE_ICMP
             : CHECK_PROBE_TCP,
-            check_netns_name(env, r->from), &task->target, r->port,
+            check_netns_name(env, r->from), &pick->addr, r->port,
             check->timeout * 1000);
     }
 }
 
 static void
-plan_task(const struct check_env *env, struct check_task *task,
+plan_task(const struct check_env *env,
+          const struct scenario_holders *holders, struct check_task *task,
           struct check_prober *prober, struct check_execs *execs)
 {
     const struct scenario_check *check = task->check;
@@ -229,10 +242,10 @@ plan_task(const struct check_env *env, struct check_task *task,
     switch (check->kind) {
     case SCENARIO_CHECK_PING:
     case SCENARIO_CHECK_TCP:
-        plan_reach(env, task, prober);
+        plan_reach(env, holders, task, prober);
         break;
     case SCENARIO_CHECK_ISOLATION:
-        task->isolation = check_isolation_plan(env, check, prober);
+        task->isolation = check_isolation_plan(env, holders, check, prober);
         break;
     case SCENARIO_CHECK_EXEC:
         task->job = check_execs_add(execs,
@@ -350,7 +363,7 @@ finish_reach(const struct check_task *task, const struct check_prober *prober,
     char buf[CHECK_ADDR_STRLEN];
     bool reached;
 
-    if (!task->has_target) {
+    if (task->pick.result == CHECK_PICK_NO_ADDRESS) {
         /* 'to' is a node or interface whose DHCP client got no lease. */
         result->expected = xasprintf("%s%s %s", check->expect_ok ? "" : "no ",
                                      what, reach->to.ref.text);
@@ -360,9 +373,7 @@ finish_reach(const struct check_task *task, const struct check_prober *prober,
         return;
     }
 
-    check_addr_format(&task->target, buf);
-    r = check_prober_result(prober, task->probe);
-    reached = r->reached;
+    check_addr_format(&task->pick.addr, buf);
     if (tcp) {
         result->expected = xasprintf("%s%s %s port %d",
                                      check->expect_ok ? "" : "no ", what,
@@ -372,6 +383,20 @@ finish_reach(const struct check_task *task, const struct check_prober *prober,
                                      check->expect_ok ? "" : "no ", what,
                                      buf);
     }
+    if (task->pick.result == CHECK_PICK_AMBIGUOUS) {
+        /* Whatever came back, it proves nothing either way. */
+        result->observed = (task->owner
+                            ? xasprintf("%s is the address of both %s and "
+                                        "%s: a reply cannot be told apart",
+                                        buf, task->owner->name,
+                                        task->pick.other->name)
+                            : check_describe_ambiguous(&task->pick));
+        result->passed = false;
+        return;
+    }
+
+    r = check_prober_result(prober, task->probe);
+    reached = r->reached;
     if (reached) {
         char *rtt = check_format_rtt(r->rtt_us);
 
@@ -577,12 +602,16 @@ check_run_all(const struct check_env *env, struct check_results *results)
     struct check_execs *execs = check_execs_create();
     struct check_task *tasks = xcalloc(MAX(s->n_checks, 1), sizeof *tasks);
     long long int start = time_msec();
+    struct scenario_holders holders;
     struct check_pollset ps;
 
+    scenario_holders_init(&holders);
+    check_holders_add_all(env, &holders);
     for (size_t i = 0; i < s->n_checks; i++) {
         tasks[i].check = &s->checks[i];
-        plan_task(env, &tasks[i], prober, execs);
+        plan_task(env, &holders, &tasks[i], prober, execs);
     }
+    scenario_holders_destroy(&holders);
 
     /* Commands first: starting them takes a while, which must not count
      * in the probes' round-trip times. */

@@ -9,7 +9,8 @@
  *     node's namespace; a refused connection is a failure;
  *   - dhcp: the interface's entry in the lease table;
  *   - isolation: every ordered pair of the listed nodes must reach each
- *     other (ICMP) if and only if they share an L2 segment;
+ *     other (ICMP) if and only if they share an L2 segment on which both
+ *     have an address;
  *   - exec: "/bin/sh -c COMMAND" in the node, exit status and output.
  *
  * Every check is bounded by its timeout, and all of them run at once in a
@@ -20,9 +21,14 @@
  *
  * Where a check targets a node rather than an address, the address probed
  * is the node's address on a segment it shares with the source node, if
- * any, otherwise its first address (in interface order; static addresses
- * first, then the DHCP lease).  Addresses of the same family as one of the
- * source's are preferred.
+ * any (one in the subnet of one of the source's addresses there, else one
+ * of a family the source has there), otherwise its first address (in
+ * interface order; static addresses first, then the DHCP lease),
+ * preferring a family the source has.  An address that another node holds
+ * too (statically or by DHCP, the source included) is never probed: a
+ * reply could have come from either.  A check whose target has only such
+ * addresses (or an address target that two nodes hold) fails, whatever it
+ * expects, like one whose probe could not start.
  *
  * Results are plain data (struct check_results) that report.h turns into a
  * table, JSON or JUnit XML.  The caller may add results of its own for

@@ -13,13 +13,24 @@
  *   y (10.77.3.2) ==== x (router) ==== z (10.77.4.2)
  *
  * plus a second lab of 30 nodes in 15 pairs for an 870-pair isolation
- * matrix that must take about one timeout.
+ * matrix that must take about one timeout, and a third lab for the choice
+ * of the address probed:
+ *
+ *   a (192.168.5.1) ======== b (10.0.0.2, 192.168.5.2)
+ *   p (10.0.1.1) =========== q (10.0.1.2)
+ *   r (DHCP: 10.0.1.2) ===== s (DHCP: 10.0.1.1)    hand-filled leases
+ *   switch sw0: t (VLAN 40, 10.0.40.2), u (VLAN 40, DHCP: no lease),
+ *               m (trunk of VLANs 40 and 41; VLAN 50, 10.0.50.2)
+ *
+ * Switch ports end, unconnected, in a namespace of their own (there is no
+ * switch here): no pair on sw0 needs traffic to pass through it.
  *
  * The tests run in a child process; the parent removes every namespace
  * (and the processes in them) whatever happened to the child.
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -137,15 +148,60 @@ static const char lab_yaml[] =
     "  - dhcp: {name: d-range-fail, node: cl,"
     " range: [10.77.2.100, 10.77.2.200], expect: fail}\n";
 
+static const char addr_yaml[] =
+    "settings: {timeout: 1}\n"
+    "switches: {sw0: {}}\n"
+    "nodes:\n"
+    "  a:\n"
+    "    interfaces:\n"
+    "      eth0: {peer: b.eth0, address: 192.168.5.1/24}\n"
+    "  b:\n"
+    "    interfaces:\n"
+    "      eth0: {addresses: [10.0.0.2/24, 192.168.5.2/24]}\n"
+    "  p:\n"
+    "    interfaces:\n"
+    "      eth0: {peer: q.eth0, address: 10.0.1.1/24}\n"
+    "  q:\n"
+    "    interfaces:\n"
+    "      eth0: {address: 10.0.1.2/24}\n"
+    "  r:\n"
+    "    interfaces:\n"
+    "      eth0: {peer: s.eth0, dhcp: true}\n"
+    "  s:\n"
+    "    interfaces:\n"
+    "      eth0: {dhcp: true}\n"
+    "  t:\n"
+    "    interfaces:\n"
+    "      eth0: {switch: sw0, vlan: 40, address: 10.0.40.2/24}\n"
+    "  u:\n"
+    "    interfaces:\n"
+    "      eth0: {switch: sw0, vlan: 40, dhcp: true}\n"
+    "  m:\n"
+    "    interfaces:\n"
+    "      mon0: {switch: sw0, trunk: [40, 41]}\n"
+    "      eth1: {switch: sw0, vlan: 50, address: 10.0.50.2/24}\n"
+    "checks:\n"
+    "  - ping: {name: subnet, from: a, to: b}\n"
+    "  - ping: {name: subnet-iface, from: a, to: b.eth0}\n"
+    "  - isolation: {name: subnet-iso, nodes: [a, b]}\n"
+    "  - ping: {name: amb-lease, from: p, to: r}\n"
+    "  - ping: {name: amb-lease-fail, from: p, to: r, expect: fail}\n"
+    "  - tcp: {name: amb-lease-tcp, from: p, to: r, port: 8000}\n"
+    "  - ping: {name: amb-static, from: p, to: q}\n"
+    "  - ping: {name: amb-addr, from: p, to: 10.0.1.2}\n"
+    "  - isolation: {name: amb-iso, nodes: [p, s]}\n"
+    "  - isolation: {name: trunk-iso, nodes: [t, m]}\n"
+    "  - isolation: {name: nolease-iso, nodes: [t, u]}\n";
+
 struct test_lab {
     struct scenario *scenario;
     struct plan *plan;
 };
 
-static struct test_lab lab, big;
-static struct check_results results, big_results;
-static struct lease_table leases;
-static bool lab_ready, big_ready;
+static struct test_lab lab, big, addr;
+static struct check_results results, big_results, addr_results;
+static struct lease_table leases, addr_leases;
+static bool lab_ready, big_ready, addr_ready;
 
 /* ---- Building and removing labs with "ip". ---- */
 
@@ -180,6 +236,14 @@ node_named(const struct test_lab *t, const char *name)
     return scenario_find_node(t->scenario, name);
 }
 
+/* The namespace where the switch ends of 't''s veths are (malloc'd).  No
+ * node's: node names do not start with "-". */
+static char *
+ports_ns(const struct test_lab *t)
+{
+    return xasprintf("%s--ports", t->scenario->name);
+}
+
 /* Builds 't''s namespaces, veth pairs, static addresses, routes and
  * forwarding, as one shell script. */
 static bool
@@ -187,9 +251,13 @@ build_lab(const struct test_lab *t)
 {
     const struct scenario *s = t->scenario;
     struct ds script = DS_EMPTY_INITIALIZER;
+    char *ports = ports_ns(t);
     bool ok;
 
     ds_put_cstr(&script, "set -e\n");
+    if (s->n_switches) {
+        ds_put_format(&script, "ip netns add %s\n", ports);
+    }
     for (size_t i = 0; i < s->n_nodes; i++) {
         const char *ns = ns_of(t, &s->nodes[i]);
 
@@ -202,10 +270,15 @@ build_lab(const struct test_lab *t)
     }
     for (size_t i = 0; i < t->plan->n_veths; i++) {
         const struct plan_veth *v = &t->plan->veths[i];
+        bool peer = v->kind == PLAN_VETH_PEER;
 
         ds_put_format(&script, "ip -n %s link add %s type veth peer name %s "
                       "netns %s\n", ns_of(t, v->a->node), v->a->name,
-                      v->b_name, ns_of(t, v->b->node));
+                      v->b_name, peer ? ns_of(t, v->b->node) : ports);
+        if (!peer) {
+            ds_put_format(&script, "ip -n %s link set %s up\n", ports,
+                          v->b_name);
+        }
     }
     for (size_t i = 0; i < s->n_nodes; i++) {
         const struct scenario_node *node = &s->nodes[i];
@@ -236,23 +309,33 @@ build_lab(const struct test_lab *t)
         fprintf(stderr, "building the lab failed:\n%s", ds_cstr(&script));
     }
     ds_destroy(&script);
+    free(ports);
     return ok;
+}
+
+static void
+remove_netns(const char *name)
+{
+    if (netns_exists(name)) {
+        netns_kill_all(name, 500);
+        netns_delete(name);
+    }
 }
 
 static void
 remove_lab(const struct test_lab *t)
 {
+    char *ports;
+
     if (!t->plan) {
         return;
     }
     for (size_t i = 0; i < t->plan->n_netns; i++) {
-        const char *name = t->plan->netns[i].name;
-
-        if (netns_exists(name)) {
-            netns_kill_all(name, 500);
-            netns_delete(name);
-        }
+        remove_netns(t->plan->netns[i].name);
     }
+    ports = ports_ns(t);
+    remove_netns(ports);
+    free(ports);
 }
 
 /* ---- The main lab. ---- */
@@ -281,35 +364,59 @@ listen_in(const char *ns)
     return fd;
 }
 
-/* What a DHCP client would have left: cl got 10.77.2.150 (also put on its
- * interface), cl2 got nothing. */
+/* Records in 'table' what the DHCP client of 'node''s first interface in
+ * lab 't' would have left: lease 'ip' (host order; 0 for none), also put
+ * on the interface. */
 static bool
-fake_leases(void)
+fake_lease(struct lease_table *table, const struct test_lab *t,
+           const char *node, uint32_t ip)
 {
-    const struct scenario_node *cl = node_named(&lab, "cl");
-    const struct scenario_node *cl2 = node_named(&lab, "cl2");
-    struct lease *lease;
+    const struct scenario_node *n = node_named(t, node);
+    struct lease *lease = lease_table_put(table, &n->ifaces[0]);
+    struct in6_addr addr;
+    char buf[INET6_ADDRSTRLEN];
     char *cmd;
     bool ok;
 
-    lease_table_init(&leases);
-    lease = lease_table_put(&leases, &cl->ifaces[0]);
+    if (!ip) {
+        lease->obtained = false;
+        lease->error = xstrdup("no offer");
+        return true;
+    }
     lease->obtained = true;
-    in6_addr_set_mapped_ipv4(&lease->addr, htonl(0x0a4d0296));
+    in6_addr_set_mapped_ipv4(&lease->addr, htonl(ip));
     lease->plen = 24;
-    in6_addr_set_mapped_ipv4(&lease->server, htonl(0x0a4d0201));
+    in6_addr_set_mapped_ipv4(&lease->server, htonl((ip & ~0xffu) | 1));
     lease->lease_time = 3600;
     lease->elapsed_ms = 1200;
 
-    lease = lease_table_put(&leases, &cl2->ifaces[0]);
-    lease->obtained = false;
-    lease->error = xstrdup("no offer");
-
-    cmd = xasprintf("ip -n %s addr add 10.77.2.150/24 dev eth0",
-                    ns_of(&lab, cl));
+    addr = lease->addr;
+    cmd = xasprintf("ip -n %s addr add %s/24 dev %s", ns_of(t, n),
+                    inet_ntop(AF_INET, &addr.s6_addr[12], buf, sizeof buf),
+                    n->ifaces[0].name);
     ok = !system(cmd);
     free(cmd);
     return ok;
+}
+
+/* What a DHCP client would have left: cl got 10.77.2.150, cl2 got
+ * nothing. */
+static bool
+fake_leases(void)
+{
+    lease_table_init(&leases);
+    return (fake_lease(&leases, &lab, "cl", 0x0a4d0296)
+            && fake_lease(&leases, &lab, "cl2", 0));
+}
+
+/* r got q's address, s got p's, u got nothing. */
+static bool
+fake_addr_leases(void)
+{
+    lease_table_init(&addr_leases);
+    return (fake_lease(&addr_leases, &addr, "r", 0x0a000102)
+            && fake_lease(&addr_leases, &addr, "s", 0x0a000101)
+            && fake_lease(&addr_leases, &addr, "u", 0));
 }
 
 static const struct check_result *
@@ -341,11 +448,11 @@ starts_with(const char *s, const char *prefix)
     return s && !strncmp(s, prefix, strlen(prefix));
 }
 
-/* Asserts that result 'name' passed or not, with these texts (NULL: not
- * checked; observed text: a prefix). */
-#define ASSERT_RESULT(NAME, PASSED, EXPECTED, OBSERVED_PREFIX)          \
+/* Asserts that result 'name' of 'results' passed or not, with these
+ * texts (NULL: not checked; observed text: a prefix). */
+#define ASSERT_RESULT_IN(RESULTS, NAME, PASSED, EXPECTED, OBSERVED_PREFIX) \
     do {                                                                \
-        const struct check_result *r_ = result_named(&results, NAME);   \
+        const struct check_result *r_ = result_named(RESULTS, NAME);    \
         CU_ASSERT_PTR_NOT_NULL_FATAL(r_);                               \
         if (r_->passed != (PASSED)                                      \
             || (EXPECTED && strcmp(r_->expected, EXPECTED))             \
@@ -360,6 +467,10 @@ starts_with(const char *s, const char *prefix)
         }                                                               \
         CU_ASSERT_TRUE(starts_with(r_->observed, OBSERVED_PREFIX));     \
     } while (0)
+
+/* The same, for the main lab. */
+#define ASSERT_RESULT(NAME, PASSED, EXPECTED, OBSERVED_PREFIX)          \
+    ASSERT_RESULT_IN(&results, NAME, PASSED, EXPECTED, OBSERVED_PREFIX)
 
 /* The lab itself works, seen with the system's own tools. */
 static void
@@ -493,14 +604,13 @@ test_isolation(void)
     ASSERT_RESULT("iso-yz", false, "2 pairs: 0 reachable, 2 isolated",
                   "2 of 2 pairs wrong: y -> z reached, z -> y reached");
 
-    /* srv and cl2 share a segment, but neither has an address there. */
-    ASSERT_RESULT("iso-srv-cl2", false, "2 pairs: 2 reachable, 0 isolated",
-                  "2 of 2 pairs wrong: srv -> cl2 not probed (no address), "
-                  "cl2 -> srv not probed (no address)");
+    /* srv and cl2 are on one veth, but srv has no address on it: they
+     * share no segment where they could talk.  cl2 got no lease. */
+    ASSERT_RESULT("iso-srv-cl2", true, "2 pairs: 0 reachable, 2 isolated",
+                  "all 2 pairs as expected");
     d = detail_named(result_named(&results, "iso-srv-cl2"), "srv -> cl2");
-    CU_ASSERT(d && !d->passed
-              && !strcmp(d->observed, "cl2 has no address on veth srv.eth1 "
-                         "-- cl2.eth0 to probe"));
+    CU_ASSERT(d && d->passed && !strcmp(d->expected, "isolated")
+              && !strcmp(d->observed, "cl2 has no address"));
 
     /* A timeout of 8 s, isolation-timeout 1 s (the default): once a <-> b
      * answered, the isolated pairs wait 1 s more, not 8; the leak through
@@ -584,6 +694,107 @@ test_reports(void)
                                   "<testcase name=\"iso-abcd: a -&gt; b\""));
     ds_destroy(&xml);
     ds_destroy(&text);
+}
+
+/* ---- The address probed. ---- */
+
+#define ASSERT_ADDR_RESULT(NAME, PASSED, EXPECTED, OBSERVED_PREFIX)     \
+    ASSERT_RESULT_IN(&addr_results, NAME, PASSED, EXPECTED, OBSERVED_PREFIX)
+
+/* b's first address is in no subnet of a's: its second one is probed. */
+static void
+test_addr_subnet(void)
+{
+    const struct check_detail *d;
+
+    CU_ASSERT_TRUE_FATAL(addr_ready);
+    ASSERT_ADDR_RESULT("subnet", true, "reply from 192.168.5.2",
+                       "reply from 192.168.5.2 in ");
+    ASSERT_ADDR_RESULT("subnet-iface", true, "reply from 192.168.5.2",
+                       "reply from 192.168.5.2 in ");
+    ASSERT_ADDR_RESULT("subnet-iso", true, "2 pairs: 2 reachable, 0 isolated",
+                       "all 2 pairs as expected");
+    d = detail_named(result_named(&addr_results, "subnet-iso"), "a -> b");
+    CU_ASSERT(d && starts_with(d->observed, "reply from 192.168.5.2 in "));
+}
+
+/* An address that another node holds too is not probed: a reply from it
+ * proves nothing, whatever the check expects. */
+static void
+test_addr_ambiguous(void)
+{
+    const struct check_result *r;
+    const struct check_detail *d;
+
+    CU_ASSERT_TRUE_FATAL(addr_ready);
+    /* r's lease is q's address, which q would answer. */
+    ASSERT_ADDR_RESULT("amb-lease", false, "reply from 10.0.1.2",
+                       "10.0.1.2 is also q's address: a reply cannot be "
+                       "told apart");
+    ASSERT_ADDR_RESULT("amb-lease-fail", false, "no reply from 10.0.1.2",
+                       "10.0.1.2 is also q's address: a reply cannot be "
+                       "told apart");
+    ASSERT_ADDR_RESULT("amb-lease-tcp", false,
+                       "connection to 10.0.1.2 port 8000",
+                       "10.0.1.2 is also q's address: a reply cannot be "
+                       "told apart");
+    r = result_named(&addr_results, "amb-lease");
+    CU_ASSERT(r && r->duration_ms == 0);
+    /* And so q's own address is r's too. */
+    ASSERT_ADDR_RESULT("amb-static", false, "reply from 10.0.1.2",
+                       "10.0.1.2 is also r's address: a reply cannot be "
+                       "told apart");
+    ASSERT_ADDR_RESULT("amb-addr", false, "reply from 10.0.1.2",
+                       "10.0.1.2 is the address of both q and r: a reply "
+                       "cannot be told apart");
+
+    /* s's lease is p's own address: p would answer itself. */
+    ASSERT_ADDR_RESULT("amb-iso", false, "2 pairs: 0 reachable, 2 isolated",
+                       "2 of 2 pairs wrong: p -> s not probed (ambiguous "
+                       "address), s -> p not probed (ambiguous address)");
+    r = result_named(&addr_results, "amb-iso");
+    d = detail_named(r, "p -> s");
+    CU_ASSERT(d && !d->passed && !strcmp(d->expected, "isolated")
+              && !strcmp(d->observed, "10.0.1.1 is also p's address: a "
+                         "reply cannot be told apart"));
+    d = detail_named(r, "s -> p");
+    CU_ASSERT(d && !d->passed
+              && !strcmp(d->observed, "10.0.1.1 is also s's address: a "
+                         "reply cannot be told apart"));
+}
+
+/* Only segments where both nodes have (or may get) an address make a
+ * pair reachable; a pair that cannot be probed there names the node that
+ * lacks the address. */
+static void
+test_addr_isolation_segments(void)
+{
+    const struct check_result *r;
+    const struct check_detail *d;
+
+    CU_ASSERT_TRUE_FATAL(addr_ready);
+    /* m is on VLAN 40 only through its trunk port. */
+    ASSERT_ADDR_RESULT("trunk-iso", true, "2 pairs: 0 reachable, 2 isolated",
+                       "all 2 pairs as expected");
+    d = detail_named(result_named(&addr_results, "trunk-iso"), "m -> t");
+    CU_ASSERT(d && d->passed && !strcmp(d->expected, "isolated")
+              && !strcmp(d->observed, "no route to 10.0.40.2"));
+
+    /* u's DHCP client got no lease. */
+    ASSERT_ADDR_RESULT("nolease-iso", false,
+                       "2 pairs: 2 reachable, 0 isolated",
+                       "2 of 2 pairs wrong: t -> u not probed (no address), "
+                       "u -> t not probed (no address)");
+    r = result_named(&addr_results, "nolease-iso");
+    d = detail_named(r, "t -> u");
+    CU_ASSERT(d && !d->passed
+              && !strcmp(d->expected, "reachable (switch sw0 VLAN 40)")
+              && !strcmp(d->observed, "u has no address on switch sw0 "
+                         "VLAN 40 to probe"));
+    d = detail_named(r, "u -> t");
+    CU_ASSERT(d && !d->passed
+              && !strcmp(d->observed, "u has no address on switch sw0 "
+                         "VLAN 40 to probe from"));
 }
 
 /* ---- The big lab: 30 nodes, 870 pairs, one timeout. ---- */
@@ -708,6 +919,14 @@ run_checks(void)
         check_results_init(&big_results, big.scenario->name, NULL);
         check_run_all(&env, &big_results);
     }
+
+    addr_ready = build_lab(&addr) && fake_addr_leases();
+    if (addr_ready) {
+        env = (struct check_env) { addr.scenario, addr.plan, &addr_leases };
+        check_results_init(&addr_results, addr.scenario->name, NULL);
+        check_run_all(&env, &addr_results);
+        report_print(&addr_results, stdout);
+    }
 }
 
 static int
@@ -724,6 +943,10 @@ run_tests(void)
         { "reports of a real run", test_reports },
         { "isolation of 30 nodes in one timeout", test_big_isolation },
         { "namespaces that are not there", test_missing_namespaces },
+        { "address in a subnet of the source's", test_addr_subnet },
+        { "addresses that two nodes hold", test_addr_ambiguous },
+        { "isolation: segments where both have an address",
+          test_addr_isolation_segments },
     };
     int status;
 
@@ -732,7 +955,9 @@ run_tests(void)
 
     check_results_destroy(&results);
     check_results_destroy(&big_results);
+    check_results_destroy(&addr_results);
     lease_table_destroy(&leases);
+    lease_table_destroy(&addr_leases);
     return status;
 }
 
@@ -750,12 +975,14 @@ main(void)
 {
     char *lab_name = xasprintf("ck%x", (unsigned int) getpid());
     char *big_name = xasprintf("ckb%x", (unsigned int) getpid());
+    char *addr_name = xasprintf("cka%x", (unsigned int) getpid());
     char *big_text = big_yaml();
     int status = 1;
     pid_t pid;
 
     if (!load_lab(&lab, lab_name, lab_yaml)
-        || !load_lab(&big, big_name, big_text)) {
+        || !load_lab(&big, big_name, big_text)
+        || !load_lab(&addr, addr_name, addr_yaml)) {
         return 1;
     }
     free(big_text);
@@ -777,6 +1004,7 @@ main(void)
     }
     remove_lab(&lab);
     remove_lab(&big);
+    remove_lab(&addr);
     if (!WIFEXITED(status)) {
         fprintf(stderr, "test-check: test process died (status %d)\n",
                 status);
@@ -784,9 +1012,12 @@ main(void)
 
     plan_destroy(lab.plan);
     plan_destroy(big.plan);
+    plan_destroy(addr.plan);
     scenario_destroy(lab.scenario);
     scenario_destroy(big.scenario);
+    scenario_destroy(addr.scenario);
     free(lab_name);
     free(big_name);
+    free(addr_name);
     return !WIFEXITED(status) || WEXITSTATUS(status);
 }
