@@ -34,7 +34,10 @@ t_at_exit remove_disk_dir
 
 # /run/netns of this mount namespace: the directory on disk, empty.
 put_netns_dir_on_disk() {
-    while umount /run/netns 2>/dev/null; do :; done
+    # Lazily: other labs' namespaces on the machine are mounted under it,
+    # which makes a plain umount fail (EBUSY).  This mount namespace's
+    # copy only is detached.
+    while umount -l /run/netns 2>/dev/null; do :; done
     mkdir -p /run/netns
     mount --bind "$disk" /run/netns
 }
