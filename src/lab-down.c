@@ -24,6 +24,7 @@
 #include "progress.h"
 #include "scenario.h"
 #include "simap.h"
+#include "smap.h"
 #include "sset.h"
 #include "switchdb.h"
 #include "timeval.h"
@@ -32,10 +33,73 @@
 /* How long processes in a namespace get to exit after SIGTERM. */
 #define TEARDOWN_GRACE_MS 1000
 
-/* The namespaces of 'lab' that carry its mark: those the plan names, or
- * without a plan every "LAB-*" namespace. */
+/* Whether namespace 'name', which does not carry the lab's mark, is what
+ * an "up" killed between creating it and marking it leaves: no process in
+ * it, no device but lo.  Anything else in a namespace of that name is
+ * somebody else's (or the user's), and teardown leaves it alone. */
+static bool
+netns_is_half_made(const char *name)
+{
+    struct simap links = SIMAP_INITIALIZER(&links);
+    struct rtnl_sock *sock;
+    bool half_made = false;
+    size_t n_pids;
+    pid_t *pids;
+    int fd;
+
+    if (netns_list_pids(name, &pids, &n_pids)) {
+        return false;
+    }
+    free(pids);
+    if (!n_pids && !netns_open(name, &fd)) {
+        if (!rtnl_sock_open(fd, &sock)) {
+            half_made = (!rtnl_link_list(sock, &links)
+                         && simap_count(&links) == 1
+                         && simap_contains(&links, "lo"));
+            rtnl_sock_close(sock);
+        }
+        close(fd);
+    }
+    simap_destroy(&links);
+    return half_made;
+}
+
+/* Looks at 'name', a namespace of the lab's plan that does not carry the
+ * lab's mark (or is not there): a file in NETNS_RUN_DIR without a
+ * namespace mounted on it (left by a killed "up" or "down") is removed at
+ * once, and counted in '*n_stale'; a half-made namespace (see
+ * netns_is_half_made()) is added to 'found', to be deleted with the
+ * others; anything else is added to 'foreign', with the reason, to be
+ * reported.  A file that cannot be removed goes into 'errors'. */
 static void
-find_lab_netns(const char *lab, const struct plan *plan, struct sset *found)
+find_half_made_netns(const char *name, struct sset *found,
+                     struct smap *foreign, size_t *n_stale,
+                     struct ds *errors)
+{
+    int err = netns_remove_stale(name);
+
+    if (!err) {
+        ++*n_stale;
+    } else if (err == EBUSY) {
+        if (netns_is_half_made(name)) {
+            sset_add(found, name);
+        } else {
+            smap_add(foreign, name, "it does not carry the lab's mark and "
+                     "has processes or devices other than lo");
+        }
+    } else if (err != ENOENT) {
+        ds_put_format(errors, "namespace %s: cannot remove its stale file "
+                      "%s/%s: %s\n", name, NETNS_RUN_DIR, name,
+                      ovs_strerror(err));
+    }
+}
+
+/* The namespaces of 'lab' that carry its mark: those the plan names, or
+ * without a plan every "LAB-*" namespace.  With a plan, also those it
+ * names that are half made (see find_half_made_netns()). */
+static void
+find_lab_netns(const char *lab, const struct plan *plan, struct sset *found,
+               struct smap *foreign, size_t *n_stale, struct ds *errors)
 {
     struct sset candidates = SSET_INITIALIZER(&candidates);
     const char *name;
@@ -60,6 +124,8 @@ find_lab_netns(const char *lab, const struct plan *plan, struct sset *found)
     SSET_FOR_EACH (name, &candidates) {
         if (owner_netns_is_lab(name, lab)) {
             sset_add(found, name);
+        } else if (plan) {
+            find_half_made_netns(name, found, foreign, n_stale, errors);
         }
     }
     sset_destroy(&candidates);
@@ -350,14 +416,16 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     struct sset ovs_devices = SSET_INITIALIZER(&ovs_devices);
     struct sset netns = SSET_INITIALIZER(&netns);
     struct sset links = SSET_INITIALIZER(&links);
+    struct smap foreign = SMAP_INITIALIZER(&foreign);
     struct ds errors = DS_EMPTY_INITIALIZER;
     struct rtnl_sock *host_sock = NULL;
+    size_t n_stale = 0;
     char *error;
     int err;
 
     *found = false;
     progress_begin_phase(progress);
-    find_lab_netns(lab, plan, &netns);
+    find_lab_netns(lab, plan, &netns, &foreign, &n_stale, &errors);
 
     /* Processes first: one left in a namespace keeps the namespace and its
      * veths alive after the namespace's name is gone. */
@@ -431,7 +499,29 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         progress_phase_done(progress, "veths", sset_count(&links), "removed");
     }
 
-    *found = *found || !sset_is_empty(&links) || !sset_is_empty(&netns);
+    /* "down" must not say the lab is gone while a namespace of its plan is
+     * still there, whoever made it. */
+    if (plan) {
+        for (size_t i = 0; i < plan->n_netns; i++) {
+            const char *name = plan->netns[i].name;
+
+            if (!sset_contains(&netns, name) && netns_exists(name)) {
+                const char *why = smap_get(&foreign, name);
+
+                ds_put_format(&errors, "namespace %s (node %s) is still "
+                              "there: %s; remove it (\"ip netns del %s\") "
+                              "and run \"ovs-lab down %s\" again\n",
+                              name, plan->netns[i].node->name,
+                              why ? why : "it appeared during teardown",
+                              name, lab);
+                *found = true;
+            }
+        }
+    }
+
+    *found = (*found || n_stale || !sset_is_empty(&links)
+              || !sset_is_empty(&netns));
+    smap_destroy(&foreign);
     rtnl_sock_close(host_sock);
     sset_destroy(&ovs_devices);
     sset_destroy(&links);

@@ -61,9 +61,13 @@ char *lab_connect_ovs_lab(const char *remote, const char *lab,
  * namespaces, its rows in 'db' (may be NULL) and the host devices
  * ovs-vswitchd made for its switches, host-side veths, namespaces and their
  * /etc/netns files.  Only objects that carry the lab's owner marks (rows:
- * external_ids) are removed.  'plan' (may be NULL if the record is lost)
- * names the namespaces to look at; without it, every namespace whose name
- * starts with "LAB-" is examined.  Does not wait for ovs-vswitchd to have
+ * external_ids) are removed, and of the namespaces the plan names, those
+ * left half made by a killed "up" or "down" (a file nothing is mounted
+ * on; a namespace without the mark, processes or devices but lo); one of
+ * the plan's names taken by anything else is reported, not removed.
+ * 'plan' (may be NULL if the record is lost) names the namespaces to look
+ * at; without it, every namespace whose name starts with "LAB-" is
+ * examined.  Does not wait for ovs-vswitchd to have
  * dropped the lab's ports, only for what the kernel shows of the lab to be
  * gone.  Sets '*found' to whether anything was there.  Returns NULL or a
  * malloc'd message naming what could not be removed. */

@@ -214,6 +214,28 @@ netns_delete(const char *name)
     return error;
 }
 
+int
+netns_remove_stale(const char *name)
+{
+    struct statfs fs;
+    char *path;
+    int error;
+
+    if (!netns_name_is_valid(name)) {
+        return EINVAL;
+    }
+    path = netns_path(name);
+    if (statfs(path, &fs)) {
+        error = errno;
+    } else if (fs.f_type == NSFS_MAGIC) {
+        error = EBUSY;
+    } else {
+        error = unlink(path) ? errno : 0;
+    }
+    free(path);
+    return error;
+}
+
 bool
 netns_exists(const char *name)
 {
@@ -488,11 +510,26 @@ netns_wait_empty(const struct netns_id *ids, size_t n_ids, int sig, int ms)
     }
 }
 
+/* netns_kill_all_set() for the namespaces 'ids'. */
+static int
+netns_kill_ids(const struct netns_id *ids, size_t n_ids, int grace_ms)
+{
+    size_t n_left;
+    int error;
+
+    error = netns_signal_all(ids, n_ids, SIGTERM, &n_left);
+    if (!error && n_left
+        && netns_wait_empty(ids, n_ids, SIGTERM, grace_ms) == EBUSY) {
+        error = netns_wait_empty(ids, n_ids, SIGKILL, 1000);
+    }
+    return error;
+}
+
 int
 netns_kill_all_set(const struct sset *names, int grace_ms)
 {
     struct netns_id *ids = xmalloc(sset_count(names) * sizeof *ids);
-    size_t n_ids = 0, n_left;
+    size_t n_ids = 0;
     const char *name;
     int error;
 
@@ -502,12 +539,7 @@ netns_kill_all_set(const struct sset *names, int grace_ms)
             n_ids++;
         }
     }
-
-    error = netns_signal_all(ids, n_ids, SIGTERM, &n_left);
-    if (!error && n_left
-        && netns_wait_empty(ids, n_ids, SIGTERM, grace_ms) == EBUSY) {
-        error = netns_wait_empty(ids, n_ids, SIGKILL, 1000);
-    }
+    error = netns_kill_ids(ids, n_ids, grace_ms);
     free(ids);
     return error;
 }

@@ -44,6 +44,14 @@ int netns_add(const char *name);
  * netns_kill_all()).  Returns ENOENT if there is no such namespace. */
 int netns_delete(const char *name);
 
+/* Removes the file of namespace 'name' if no namespace is mounted on it:
+ * what a process killed between creating the file and mounting the
+ * namespace on it, or between unmounting and removing it, leaves.  Such a
+ * file is no namespace, but it makes "ip netns add" of its name fail.
+ * Returns 0 if it was removed, EBUSY if a namespace is mounted on it,
+ * ENOENT if there is no such file. */
+int netns_remove_stale(const char *name);
+
 bool netns_exists(const char *name);
 
 /* Adds the names of all named namespaces (ovs-lab's and others') to

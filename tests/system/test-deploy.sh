@@ -265,6 +265,39 @@ t_ok "and leaves that directory alone" test -f "$foreign_etc/resolv.conf"
 remove_foreign_etc
 t_assert_nothing_left "$lab"
 
+# --- namespaces left half made by a killed "up" or "down" --------------------
+# A killed "down" leaves files in /run/netns that nothing is mounted on (it
+# unmounts, then unlinks); a killed "up" leaves namespaces without the lab's
+# mark (it marks them right after creating them).  "down" removes both; a
+# namespace of a planned name that has more than lo is not the lab's: it is
+# left alone, and "down" fails saying so.
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/three.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  a: {interfaces: {eth0: {switch: sw, address: 10.7.0.1/24}}}
+  b: {interfaces: {eth0: {switch: sw, address: 10.7.0.2/24}}}
+  c: {interfaces: {eth0: {switch: sw, address: 10.7.0.3/24}}}
+EOF
+t_ok "three-node lab comes up" "$OVS_LAB" up -q --name "$lab" "$T_TMP/three.yaml"
+ip netns del "$lab-a" && touch "/run/netns/$lab-a"
+ip netns del "$lab-b" && ip netns add "$lab-b"
+ip netns del "$lab-c" && ip netns add "$lab-c" && ip -n "$lab-c" link add d0 type veth peer name d1
+out=$("$OVS_LAB" down -q "$lab" 2>&1)
+t_fails "down fails while a foreign namespace of a planned name is there" test $? = 0
+t_match "...and names it" "namespace $lab-c \(node c\) is still there" echo "$out"
+t_ok "the foreign namespace is left alone" ip -n "$lab-c" link show d0
+t_fails "the stale namespace file is removed" test -e "/run/netns/$lab-a"
+t_fails "the namespace without a mark, with only lo, is deleted" test -e "/run/netns/$lab-b"
+ip netns del "$lab-c"
+t_ok "down succeeds once that namespace is gone" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
+t_ok "the lab comes up again" "$OVS_LAB" up -q --name "$lab" "$T_TMP/three.yaml"
+t_ok "...and goes down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
+
 # --- an existing Open vSwitch (--ovsdb / OVS_LAB_OVSDB) ----------------------
 # Stands for the user's own OVS: daemons of this test, in a directory of its
 # own, with a bridge that is not the lab's.  They, and the lab's commands,
