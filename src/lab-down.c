@@ -131,6 +131,27 @@ find_lab_netns(const char *lab, const struct plan *plan, struct sset *found,
     sset_destroy(&candidates);
 }
 
+/* Whether 'plan' names a namespace that is not in 'found'. */
+static bool
+plan_has_missing_netns(const struct plan *plan, const struct sset *found)
+{
+    for (size_t i = 0; i < plan->n_netns; i++) {
+        if (!sset_contains(found, plan->netns[i].name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* netns_kill_unnamed()'s choice: the namespaces of lab 'lab_'. */
+static bool
+is_lab_netns_fd(int netns_fd, void *lab_)
+{
+    const char *lab = lab_;
+
+    return owner_netns_fd_is_lab(netns_fd, lab);
+}
+
 /* Removes /etc/netns/NETNS and the files in it. */
 static int
 remove_etc_netns(const char *netns)
@@ -419,7 +440,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
     struct smap foreign = SMAP_INITIALIZER(&foreign);
     struct ds errors = DS_EMPTY_INITIALIZER;
     struct rtnl_sock *host_sock = NULL;
-    size_t n_stale = 0;
+    size_t n_stale = 0, n_unnamed = 0;
     char *error;
     int err;
 
@@ -434,7 +455,22 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         ds_put_format(&errors, "lab %s: could not stop every process in its "
                       "namespaces: %s\n", lab, ovs_strerror(err));
     }
-    progress_phase_done(progress, "processes", sset_count(&netns),
+    /* A namespace whose name was deleted by hand ("ip netns del") lives on
+     * while processes of the lab (dnsmasq, started commands) are in it,
+     * keeping its veths: they are found by the mark on its lo. */
+    if (!plan || plan_has_missing_netns(plan, &netns)) {
+        size_t n;
+
+        err = netns_kill_unnamed(is_lab_netns_fd, CONST_CAST(char *, lab),
+                                 TEARDOWN_GRACE_MS, &n);
+        if (err) {
+            ds_put_format(&errors, "lab %s: could not stop every process in "
+                          "its namespaces that have no name any more: %s\n",
+                          lab, ovs_strerror(err));
+        }
+        n_unnamed += n;
+    }
+    progress_phase_done(progress, "processes", sset_count(&netns) + n_unnamed,
                         "namespaces");
 
     /* The rows go without waiting for ovs-vswitchd to apply that: it takes
@@ -505,7 +541,16 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         for (size_t i = 0; i < plan->n_netns; i++) {
             const char *name = plan->netns[i].name;
 
-            if (!sset_contains(&netns, name) && netns_exists(name)) {
+            if (sset_contains(&netns, name)) {
+                continue;
+            } else if (!netns_exists(name)) {
+                /* Its namespace was deleted by hand, or never made. */
+                err = remove_etc_netns(name);
+                if (err) {
+                    ds_put_format(&errors, "cannot remove %s/%s: %s\n",
+                                  NETNS_ETC_DIR, name, ovs_strerror(err));
+                }
+            } else {
                 const char *why = smap_get(&foreign, name);
 
                 ds_put_format(&errors, "namespace %s (node %s) is still "
@@ -519,7 +564,7 @@ lab_teardown(const char *lab, const struct plan *plan, struct switchdb *db,
         }
     }
 
-    *found = (*found || n_stale || !sset_is_empty(&links)
+    *found = (*found || n_stale || n_unnamed || !sset_is_empty(&links)
               || !sset_is_empty(&netns));
     smap_destroy(&foreign);
     rtnl_sock_close(host_sock);

@@ -58,7 +58,8 @@ char *lab_connect_ovs_lab(const char *remote, const char *lab,
     OVS_WARN_UNUSED_RESULT;
 
 /* Removes every object of lab 'lab' from the system: processes in its
- * namespaces, its rows in 'db' (may be NULL) and the host devices
+ * namespaces (also in those whose name was deleted by hand: found by the
+ * mark on their lo), its rows in 'db' (may be NULL) and the host devices
  * ovs-vswitchd made for its switches, host-side veths, namespaces and their
  * /etc/netns files.  Only objects that carry the lab's owner marks (rows:
  * external_ids) are removed, and of the namespaces the plan names, those

@@ -544,6 +544,133 @@ netns_kill_all_set(const struct sset *names, int grace_ms)
     return error;
 }
 
+static int
+netns_id_compare(const void *a_, const void *b_)
+{
+    const struct netns_id *a = a_, *b = b_;
+
+    return (a->dev != b->dev ? (a->dev < b->dev ? -1 : 1)
+            : a->ino != b->ino ? (a->ino < b->ino ? -1 : 1)
+            : 0);
+}
+
+static bool
+netns_id_in(const struct netns_id *id, const struct netns_id *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!netns_id_compare(id, &ids[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Stores in '*idsp' (malloc'd, sorted) and '*np' the namespaces that have a
+ * name in NETNS_RUN_DIR. */
+static void
+netns_named_ids(struct netns_id **idsp, size_t *np)
+{
+    size_t n = 0, allocated = 0;
+    struct netns_id *ids = NULL;
+    struct dirent *de;
+    DIR *dir;
+
+    dir = opendir(NETNS_RUN_DIR);
+    while (dir && (de = readdir(dir)) != NULL) {
+        struct stat st;
+
+        if (netns_name_is_valid(de->d_name)
+            && !fstatat(dirfd(dir), de->d_name, &st, 0)) {
+            if (n >= allocated) {
+                ids = x2nrealloc(ids, &allocated, sizeof *ids);
+            }
+            ids[n++] = (struct netns_id) { st.st_dev, st.st_ino };
+        }
+    }
+    if (dir) {
+        closedir(dir);
+    }
+    if (n) {
+        qsort(ids, n, sizeof *ids, netns_id_compare);
+    }
+    *idsp = ids;
+    *np = n;
+}
+
+int
+netns_kill_unnamed(bool (*select)(int netns_fd, void *aux), void *aux,
+                   int grace_ms, size_t *n_selectedp)
+{
+    struct netns_id *named, *seen = NULL, *chosen = NULL;
+    size_t n_named, n_seen = 0, n_chosen = 0;
+    size_t seen_allocated = 0, chosen_allocated = 0;
+    struct netns_id self;
+    struct stat st;
+    struct dirent *de;
+    DIR *dir;
+    int error;
+
+    *n_selectedp = 0;
+    if (stat("/proc/self/ns/net", &st)) {
+        return errno;
+    }
+    self = (struct netns_id) { st.st_dev, st.st_ino };
+    dir = opendir("/proc");
+    if (!dir) {
+        return errno;
+    }
+    netns_named_ids(&named, &n_named);
+    while ((de = readdir(dir)) != NULL) {
+        char proc_path[64];
+        struct netns_id id;
+        char *end;
+        long pid;
+        int fd;
+
+        pid = strtol(de->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == getpid()) {
+            continue;
+        }
+        snprintf(proc_path, sizeof proc_path, "/proc/%ld/ns/net", pid);
+        if (stat(proc_path, &st)) {
+            continue;
+        }
+        id = (struct netns_id) { st.st_dev, st.st_ino };
+        if (!netns_id_compare(&id, &self)
+            || (n_named && bsearch(&id, named, n_named, sizeof *named,
+                                   netns_id_compare))
+            || netns_id_in(&id, seen, n_seen)) {
+            continue;
+        }
+        /* The process may have gone meanwhile: then ask again at the next
+         * process of the namespace, if any. */
+        fd = open(proc_path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            continue;
+        }
+        if (n_seen >= seen_allocated) {
+            seen = x2nrealloc(seen, &seen_allocated, sizeof *seen);
+        }
+        seen[n_seen++] = id;
+        if (select(fd, aux)) {
+            if (n_chosen >= chosen_allocated) {
+                chosen = x2nrealloc(chosen, &chosen_allocated,
+                                    sizeof *chosen);
+            }
+            chosen[n_chosen++] = id;
+        }
+        close(fd);
+    }
+    closedir(dir);
+
+    error = netns_kill_ids(chosen, n_chosen, grace_ms);
+    *n_selectedp = n_chosen;
+    free(chosen);
+    free(seen);
+    free(named);
+    return error;
+}
+
 int
 netns_kill_all(const char *name, int grace_ms)
 {

@@ -105,6 +105,16 @@ int netns_kill_all(const char *name, int grace_ms);
  * per round instead of one per namespace (1000 scans take seconds). */
 int netns_kill_all_set(const struct sset *names, int grace_ms);
 
+/* Terminates, as netns_kill_all_set() does, the processes of the network
+ * namespaces that 'select' chooses among those that have processes but no
+ * name in NETNS_RUN_DIR (other than the caller's namespace): a namespace
+ * whose name "ip netns del" removed lives on as long as a process is in
+ * it.  'select' is called once per such namespace with a descriptor for it
+ * (which it must not close) and 'aux'.  Stores in '*n_selectedp' how many
+ * namespaces were chosen. */
+int netns_kill_unnamed(bool (*select)(int netns_fd, void *aux), void *aux,
+                       int grace_ms, size_t *n_selectedp);
+
 /* How netns_spawn() sets up the child.  A null pointer means all
  * defaults (inherit everything). */
 struct netns_spawn_options {

@@ -104,25 +104,33 @@ owner_dump_links(struct rtnl_sock *sock, struct owner_dump *aux)
 }
 
 bool
-owner_netns_is_lab(const char *netns, const char *lab)
+owner_netns_fd_is_lab(int netns_fd, const char *lab)
 {
     struct sset names = SSET_INITIALIZER(&names);
     char *mark = owner_netns_mark(lab);
     struct owner_dump aux = { mark, true, &names };
     struct rtnl_sock *sock;
     bool owned = false;
-    int fd;
 
-    if (!netns_open(netns, &fd)) {
-        if (!rtnl_sock_open(fd, &sock)) {
-            owned = !owner_dump_links(sock, &aux)
-                    && sset_contains(&names, "lo");
-            rtnl_sock_close(sock);
-        }
-        close(fd);
+    if (!rtnl_sock_open(netns_fd, &sock)) {
+        owned = !owner_dump_links(sock, &aux) && sset_contains(&names, "lo");
+        rtnl_sock_close(sock);
     }
     sset_destroy(&names);
     free(mark);
+    return owned;
+}
+
+bool
+owner_netns_is_lab(const char *netns, const char *lab)
+{
+    bool owned = false;
+    int fd;
+
+    if (!netns_open(netns, &fd)) {
+        owned = owner_netns_fd_is_lab(fd, lab);
+        close(fd);
+    }
     return owned;
 }
 

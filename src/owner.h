@@ -34,6 +34,9 @@ int owner_mark_link(struct rtnl_batch *, int ifindex, const char *name,
  * 'lab''s mark. */
 bool owner_netns_is_lab(const char *netns, const char *lab);
 
+/* The same for the namespace that 'netns_fd' refers to. */
+bool owner_netns_fd_is_lab(int netns_fd, const char *lab);
+
 /* Stores in 'names' (cleared first) the interfaces in the namespace of
  * 'sock' whose alias marks them as lab 'lab''s.  Returns 0 or a positive
  * errno. */

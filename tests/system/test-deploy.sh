@@ -298,6 +298,34 @@ t_ok "the lab comes up again" "$OVS_LAB" up -q --name "$lab" "$T_TMP/three.yaml"
 t_ok "...and goes down" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab"
 
+# --- a node's namespace deleted by hand ---------------------------------------
+# "ip netns del" only removes the name: dnsmasq and the started command keep
+# the namespace, and its veths, alive.  "down" finds them by the mark on its
+# lo, stops them, and removes the node's /etc/netns files.
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/unnamed.yaml" <<EOF
+switches:
+  sw: {}
+nodes:
+  s:
+    interfaces: {eth0: {switch: sw, address: 10.7.1.1/24}}
+    dhcp-server: {interfaces: {eth0: {range: [10.7.1.100, 10.7.1.110]}}}
+    files: {motd: "hi\n"}
+    start: [sleep 1000]
+  c: {interfaces: {eth0: {switch: sw, dhcp: true}}}
+EOF
+t_ok "lab with dnsmasq, a started command and files comes up" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/unnamed.yaml"
+pids=$(t_lab_pids "$lab")
+t_match "dnsmasq and the command run in node s" '^[2-9]' \
+    bash -c "ip netns pids $lab-s | wc -l"
+ip netns del "$lab-s"
+started=$(date +%s%N)
+t_ok "down after node s's namespace was deleted by hand" "$OVS_LAB" down -q "$lab"
+t_ok "...takes less than 3 s" test $(( ($(date +%s%N) - started) / 1000000 )) -lt 3000
+t_assert_nothing_left "$lab" $pids
+
 # --- an existing Open vSwitch (--ovsdb / OVS_LAB_OVSDB) ----------------------
 # Stands for the user's own OVS: daemons of this test, in a directory of its
 # own, with a bridge that is not the lab's.  They, and the lab's commands,
