@@ -872,8 +872,13 @@ private_ovs_acquire(const char *dir, int timeout_ms, bool start,
         error = make_dirs(inst.dir);
     }
     if (!error) {
+        /* A database that was there before holds the rows of labs, which
+         * their "down" needs (it starts the instance again to remove
+         * them): it stays ("ovs-lab ovs stop" removes it). */
+        bool had_db = !access(inst.db, F_OK);
+
         error = start_locked(&inst, lab, &db);
-        if (error && !instance_runs(&inst)) {
+        if (error && !had_db && !instance_runs(&inst)) {
             /* Nothing of the instance runs: leave nothing of it behind. */
             free(remove_instance(&inst));
         }

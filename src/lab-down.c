@@ -614,7 +614,28 @@ lab_down(const char *lab, const struct lab_options *options)
     if (recorded && !record.state.private_ovs) {
         remote = record.state.ovsdb;
     }
-    error = lab_connect_ovs_lab(remote, lab, &db, &private);
+    if (!remote && recorded && record.state.private_ovs
+        && !private_ovs_is_running(PRIVATE_OVS_DEFAULT_DIR)
+        && !access(PRIVATE_OVS_DEFAULT_DIR "/conf.db", F_OK)) {
+        /* The private OVS died (or was killed) with the lab's rows in its
+         * database, and with the tap devices of its bridges: an "up" of
+         * the lab would find both.  Started again, it opens the devices,
+         * and the usual teardown removes rows and devices; released
+         * below, it stops again if no lab uses it. */
+        error = private_ovs_acquire(PRIVATE_OVS_DEFAULT_DIR,
+                                    PRIVATE_OVS_DEFAULT_TIMEOUT_MS, true, lab,
+                                    &private, &db);
+        if (error) {
+            char *e = xasprintf("cannot start ovs-lab's private Open "
+                                "vSwitch, which holds the lab's switches: "
+                                "%s", error);
+
+            free(error);
+            error = e;
+        }
+    } else {
+        error = lab_connect_ovs_lab(remote, lab, &db, &private);
+    }
     if (error) {
         if (recorded) {
             lab_record_destroy(&record);

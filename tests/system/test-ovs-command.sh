@@ -131,6 +131,47 @@ done
 t_ok "with it the OVS stopped: no daemon, no directory" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
 
+# --- down while the private OVS is dead -------------------------------------------
+# Killed, its daemons leave the lab's rows in the database and the tap
+# devices of its bridges (and ovs-netdev) on the system.  "down" starts it
+# again to remove them, then stops it, as the last lab's down does; if it
+# cannot start, "down" fails and keeps the lab's record.
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "lab $lab comes up" "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml"
+kill_ovs_dead() {
+    local pids="$(daemon_pid ovsdb-server) $(daemon_pid ovs-vswitchd)"
+    kill -9 $pids
+    for _ in $(seq 50); do
+        [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] && break
+        sleep 0.1
+    done
+}
+kill_ovs_dead
+t_ok "the killed OVS left the tap device of the lab's bridge" ip link show "$lab-sw"
+# A database ovsdb-server cannot read: the OVS cannot start.
+cp "$OVS_DIR/conf.db" "$T_TMP/conf.db"
+echo garbage >"$OVS_DIR/conf.db"
+t_match "down when the OVS cannot start again says so" \
+    "cannot start ovs-lab's private Open vSwitch" "$OVS_LAB" down -q "$lab"
+t_fails "... and fails" "$OVS_LAB" down -q "$lab"
+t_ok "... and keeps the lab's record" test -d "/run/ovs-lab/labs/$lab"
+cp "$T_TMP/conf.db" "$OVS_DIR/conf.db"
+pids=$(t_lab_pids "$lab")
+t_ok "down starts the dead OVS again to remove the lab" "$OVS_LAB" down -q "$lab"
+t_fails "the tap device of the lab's bridge is gone" ip link show "$lab-sw"
+t_assert_nothing_left "$lab" $pids
+for _ in $(seq 100); do
+    [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
+        && [ ! -e "$OVS_DIR" ] && break
+    sleep 0.1
+done
+t_ok "the OVS stopped again: no daemon, no directory" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'"
+up_and_transfer "$lab" 7104
+t_ok "the lab comes up again and goes down" "$OVS_LAB" down -q "$lab"
+
 # --- start, stop: nothing left -------------------------------------------------
 t_ok "start" "$OVS_LAB" ovs -q start
 server=$(daemon_pid ovsdb-server)
