@@ -386,29 +386,24 @@ struct netns_id {
     ino_t ino;
 };
 
-/* Stores in '*pidsp' (malloc'd) and '*n_pidsp' the processes, other than
- * the caller, whose network namespace is one of the 'n_ids' in 'ids',
- * scanning /proc once. */
+/* Calls 'cb' for each process other than the caller, with its pid, the
+ * path of its network namespace ("/proc/PID/ns/net") and that namespace's
+ * identity, scanning /proc once. */
 static int
-netns_collect_pids(const struct netns_id *ids, size_t n_ids,
-                   pid_t **pidsp, size_t *n_pidsp)
+netns_for_each_process(void (*cb)(pid_t, const char *proc_path,
+                                  const struct netns_id *, void *aux),
+                       void *aux)
 {
-    size_t n = 0, allocated = 0;
-    pid_t *pids = NULL;
     struct dirent *de;
     DIR *dir;
 
-    *pidsp = NULL;
-    *n_pidsp = 0;
-    if (!n_ids) {
-        return 0;
-    }
     dir = opendir("/proc");
     if (!dir) {
         return errno;
     }
     while ((de = readdir(dir)) != NULL) {
         char proc_path[64];
+        struct netns_id id;
         struct stat st;
         char *end;
         long pid;
@@ -421,20 +416,60 @@ netns_collect_pids(const struct netns_id *ids, size_t n_ids,
         if (stat(proc_path, &st)) {
             continue;
         }
-        for (size_t i = 0; i < n_ids; i++) {
-            if (st.st_dev == ids[i].dev && st.st_ino == ids[i].ino) {
-                if (n >= allocated) {
-                    pids = x2nrealloc(pids, &allocated, sizeof *pids);
-                }
-                pids[n++] = pid;
-                break;
-            }
-        }
+        id = (struct netns_id) { st.st_dev, st.st_ino };
+        cb(pid, proc_path, &id, aux);
     }
     closedir(dir);
+    return 0;
+}
 
-    *pidsp = pids;
-    *n_pidsp = n;
+/* What netns_collect_pids() passes to collect_pid(). */
+struct netns_pids {
+    const struct netns_id *ids;
+    size_t n_ids;
+    pid_t *pids;
+    size_t n, allocated;
+};
+
+static void
+collect_pid(pid_t pid, const char *proc_path OVS_UNUSED,
+            const struct netns_id *id, void *c_)
+{
+    struct netns_pids *c = c_;
+
+    for (size_t i = 0; i < c->n_ids; i++) {
+        if (id->dev == c->ids[i].dev && id->ino == c->ids[i].ino) {
+            if (c->n >= c->allocated) {
+                c->pids = x2nrealloc(c->pids, &c->allocated, sizeof *c->pids);
+            }
+            c->pids[c->n++] = pid;
+            break;
+        }
+    }
+}
+
+/* Stores in '*pidsp' (malloc'd) and '*n_pidsp' the processes, other than
+ * the caller, whose network namespace is one of the 'n_ids' in 'ids',
+ * scanning /proc once. */
+static int
+netns_collect_pids(const struct netns_id *ids, size_t n_ids,
+                   pid_t **pidsp, size_t *n_pidsp)
+{
+    struct netns_pids c = { .ids = ids, .n_ids = n_ids };
+    int error;
+
+    *pidsp = NULL;
+    *n_pidsp = 0;
+    if (!n_ids) {
+        return 0;
+    }
+    error = netns_for_each_process(collect_pid, &c);
+    if (error) {
+        free(c.pids);
+        return error;
+    }
+    *pidsp = c.pids;
+    *n_pidsp = c.n;
     return 0;
 }
 
@@ -597,77 +632,74 @@ netns_named_ids(struct netns_id **idsp, size_t *np)
     *np = n;
 }
 
+/* What netns_kill_unnamed() passes to choose_unnamed(). */
+struct netns_unnamed {
+    bool (*select)(int netns_fd, void *aux);
+    void *aux;
+    struct netns_id self;       /* The caller's namespace. */
+    struct netns_id *named;     /* Sorted, see netns_named_ids(). */
+    size_t n_named;
+    struct netns_id *seen;      /* Unnamed namespaces asked about. */
+    size_t n_seen, seen_allocated;
+    struct netns_id *chosen;    /* Those 'select' chose. */
+    size_t n_chosen, chosen_allocated;
+};
+
+static void
+choose_unnamed(pid_t pid OVS_UNUSED, const char *proc_path,
+               const struct netns_id *id, void *u_)
+{
+    struct netns_unnamed *u = u_;
+    int fd;
+
+    if (!netns_id_compare(id, &u->self)
+        || (u->n_named && bsearch(id, u->named, u->n_named,
+                                  sizeof *u->named, netns_id_compare))
+        || netns_id_in(id, u->seen, u->n_seen)) {
+        return;
+    }
+    /* The process may have gone meanwhile: then ask again at the next
+     * process of the namespace, if any. */
+    fd = open(proc_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    if (u->n_seen >= u->seen_allocated) {
+        u->seen = x2nrealloc(u->seen, &u->seen_allocated, sizeof *u->seen);
+    }
+    u->seen[u->n_seen++] = *id;
+    if (u->select(fd, u->aux)) {
+        if (u->n_chosen >= u->chosen_allocated) {
+            u->chosen = x2nrealloc(u->chosen, &u->chosen_allocated,
+                                   sizeof *u->chosen);
+        }
+        u->chosen[u->n_chosen++] = *id;
+    }
+    close(fd);
+}
+
 int
 netns_kill_unnamed(bool (*select)(int netns_fd, void *aux), void *aux,
                    int grace_ms, size_t *n_selectedp)
 {
-    struct netns_id *named, *seen = NULL, *chosen = NULL;
-    size_t n_named, n_seen = 0, n_chosen = 0;
-    size_t seen_allocated = 0, chosen_allocated = 0;
-    struct netns_id self;
+    struct netns_unnamed u = { .select = select, .aux = aux };
     struct stat st;
-    struct dirent *de;
-    DIR *dir;
     int error;
 
     *n_selectedp = 0;
     if (stat("/proc/self/ns/net", &st)) {
         return errno;
     }
-    self = (struct netns_id) { st.st_dev, st.st_ino };
-    dir = opendir("/proc");
-    if (!dir) {
-        return errno;
+    u.self = (struct netns_id) { st.st_dev, st.st_ino };
+    netns_named_ids(&u.named, &u.n_named);
+    error = netns_for_each_process(choose_unnamed, &u);
+    if (!error) {
+        error = netns_kill_ids(u.chosen, u.n_chosen, grace_ms);
+        *n_selectedp = u.n_chosen;
     }
-    netns_named_ids(&named, &n_named);
-    while ((de = readdir(dir)) != NULL) {
-        char proc_path[64];
-        struct netns_id id;
-        char *end;
-        long pid;
-        int fd;
-
-        pid = strtol(de->d_name, &end, 10);
-        if (*end || pid <= 0 || pid == getpid()) {
-            continue;
-        }
-        snprintf(proc_path, sizeof proc_path, "/proc/%ld/ns/net", pid);
-        if (stat(proc_path, &st)) {
-            continue;
-        }
-        id = (struct netns_id) { st.st_dev, st.st_ino };
-        if (!netns_id_compare(&id, &self)
-            || (n_named && bsearch(&id, named, n_named, sizeof *named,
-                                   netns_id_compare))
-            || netns_id_in(&id, seen, n_seen)) {
-            continue;
-        }
-        /* The process may have gone meanwhile: then ask again at the next
-         * process of the namespace, if any. */
-        fd = open(proc_path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            continue;
-        }
-        if (n_seen >= seen_allocated) {
-            seen = x2nrealloc(seen, &seen_allocated, sizeof *seen);
-        }
-        seen[n_seen++] = id;
-        if (select(fd, aux)) {
-            if (n_chosen >= chosen_allocated) {
-                chosen = x2nrealloc(chosen, &chosen_allocated,
-                                    sizeof *chosen);
-            }
-            chosen[n_chosen++] = id;
-        }
-        close(fd);
-    }
-    closedir(dir);
-
-    error = netns_kill_ids(chosen, n_chosen, grace_ms);
-    *n_selectedp = n_chosen;
-    free(chosen);
-    free(seen);
-    free(named);
+    free(u.chosen);
+    free(u.seen);
+    free(u.named);
     return error;
 }
 

@@ -50,6 +50,16 @@ nodes:
   b: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.1.2/24}}}
 EOF
 
+# Waits up to 10 s for the private OVS to be stopped: the last lab's down
+# stops it in the background.
+wait_ovs_stopped() {
+    for _ in $(seq 100); do
+        [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
+            && [ ! -e "$OVS_DIR" ] && break
+        sleep 0.1
+    done
+}
+
 # Brings lab $1 up, checks that it forwards (TCP: ping alone proves nothing
 # with the userspace datapath) with port $2.
 up_and_transfer() {
@@ -122,12 +132,7 @@ t_match "status: no longer kept" "stops with the last lab" "$OVS_LAB" ovs status
 t_tcp_echo_server "$lab-b" 7103
 t_ok "the lab still forwards" t_tcp_transfer "$lab-a" 10.9.1.2 7103
 t_ok "lab goes down" "$OVS_LAB" down -q "$lab"
-# The last lab's down stops the OVS in the background: wait for it.
-for _ in $(seq 100); do
-    [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
-        && [ ! -e "$OVS_DIR" ] && break
-    sleep 0.1
-done
+wait_ovs_stopped
 t_ok "with it the OVS stopped: no daemon, no directory" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
 
@@ -161,11 +166,7 @@ pids=$(t_lab_pids "$lab")
 t_ok "down starts the dead OVS again to remove the lab" "$OVS_LAB" down -q "$lab"
 t_fails "the tap device of the lab's bridge is gone" ip link show "$lab-sw"
 t_assert_nothing_left "$lab" $pids
-for _ in $(seq 100); do
-    [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
-        && [ ! -e "$OVS_DIR" ] && break
-    sleep 0.1
-done
+wait_ovs_stopped
 t_ok "the OVS stopped again: no daemon, no directory" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
 t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'"
