@@ -578,6 +578,7 @@ char *
 lab_down(const char *lab, const struct lab_options *options)
 {
     struct lab_record record;
+    struct state_lock *lock;
     struct private_ovs *private = NULL;
     struct switchdb *db = NULL;
     struct progress progress;
@@ -593,6 +594,10 @@ lab_down(const char *lab, const struct lab_options *options)
     if (!scenario_is_valid_lab_name(lab)) {
         return xasprintf("'%s' is not a lab name (see \"ovs-lab list\")",
                          lab);
+    }
+    error = state_lock_lab(lab, "down", &lock);
+    if (error) {
+        return error;
     }
     progress_init(&progress, options->quiet);
 
@@ -638,8 +643,13 @@ lab_down(const char *lab, const struct lab_options *options)
     }
     if (error) {
         if (recorded) {
+            char *e = xasprintf("lab %s: %s; nothing was removed", lab,
+                                error);
+
+            free(error);
             lab_record_destroy(&record);
-            return xasprintf("lab %s: %s; nothing was removed", lab, error);
+            state_unlock_lab(lock);
+            return e;
         }
         fprintf(stderr, "ovs-lab: warning: %s; OVS rows of lab %s (if "
                 "any) were not looked for\n", error, lab);
@@ -667,5 +677,6 @@ lab_down(const char *lab, const struct lab_options *options)
         }
     }
     lab_record_destroy(&record);
+    state_unlock_lab(lock);
     return error;
 }

@@ -1176,6 +1176,7 @@ lab_deploy(const char *path, const struct lab_options *options,
            struct lab_record *record)
 {
     struct plan_options plan_options;
+    struct state_lock *lock = NULL;
     struct lab_state state;
     struct scenario *scenario;
     struct plan *plan = NULL;
@@ -1204,6 +1205,12 @@ lab_deploy(const char *path, const struct lab_options *options,
         = (remote && private_ovs_kernel_datapath_available()
            ? "system" : "netdev");
     error = plan_build(scenario, &plan_options, &plan);
+    if (error) {
+        goto out;
+    }
+
+    /* Held until the deploy or its rollback is over (see state.h). */
+    error = state_lock_lab(plan->lab, "up", &lock);
     if (error) {
         goto out;
     }
@@ -1295,6 +1302,7 @@ lab_deploy(const char *path, const struct lab_options *options,
     }
 
 out:
+    state_unlock_lab(lock);
     if (!error && record) {
         /* Hand the lab over to the caller. */
         record->state = state;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -202,4 +203,105 @@ state_list(struct sset *labs)
         }
     }
     closedir(d);
+}
+
+struct state_lock {
+    char *path;
+    int fd;
+};
+
+/* Reads what the holder of the lock file 'fd' wrote ("PID COMMAND"). */
+static char *
+read_lock_holder(int fd)
+{
+    char buf[64];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+
+    if (n <= 0) {
+        return xstrdup("unknown");
+    }
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    return xstrdup(buf);
+}
+
+char *
+state_lock_lab(const char *lab, const char *command,
+               struct state_lock **lockp)
+{
+    char *path = xasprintf("%s/.%s.lock", STATE_LABS_DIR, lab);
+    char *error = NULL;
+    int err = make_dirs();
+    int fd = -1;
+
+    *lockp = NULL;
+    while (!err) {
+        struct stat opened, named;
+
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            err = errno;
+            break;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB)) {
+            if (errno == EWOULDBLOCK) {
+                char *holder = read_lock_holder(fd);
+                char *pid_end = holder + strspn(holder, "0123456789");
+
+                error = xasprintf("lab %s: \"ovs-lab%s\" (pid %.*s) is "
+                                  "working on it; wait until it is done",
+                                  lab, *pid_end ? pid_end : " up or down",
+                                  (int) (pid_end - holder), holder);
+                free(holder);
+            } else {
+                err = errno;
+            }
+            break;
+        }
+        /* Locked, but the previous holder may have removed the file in the
+         * meantime: then this lock guards nothing, take a new file's. */
+        if (!fstat(fd, &opened) && !stat(path, &named)
+            && opened.st_dev == named.st_dev
+            && opened.st_ino == named.st_ino) {
+            char *holder = xasprintf("%ld %s\n", (long int) getpid(),
+                                     command);
+            size_t len = strlen(holder);
+
+            /* Only for messages: a failure here costs nothing else. */
+            if (ftruncate(fd, 0) || pwrite(fd, holder, len, 0) != len) {
+                /* Ignored. */
+            }
+            free(holder);
+
+            struct state_lock *lock = xmalloc(sizeof *lock);
+            lock->path = path;
+            lock->fd = fd;
+            *lockp = lock;
+            return NULL;
+        }
+        close(fd);
+        fd = -1;
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (err) {
+        error = xasprintf("cannot lock lab %s (%s): %s", lab, path,
+                          ovs_strerror(err));
+    }
+    free(path);
+    return error;
+}
+
+void
+state_unlock_lab(struct state_lock *lock)
+{
+    if (lock) {
+        /* Removed while still held, so that whoever locked the file before
+         * it was removed sees that it is gone (state_lock_lab()). */
+        unlink(lock->path);
+        close(lock->fd);
+        free(lock->path);
+        free(lock);
+    }
 }

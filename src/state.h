@@ -59,4 +59,23 @@ int state_remove(const char *lab);
 /* Adds the names of all recorded labs to 'labs'. */
 void state_list(struct sset *labs);
 
+/* A lab's lock, held by "up" from its checks until it returns (a rollback
+ * included) and by "down" while it tears the lab down, so that neither
+ * works on a lab while the other does: a "down" in the middle of an "up"
+ * would leave the "up" waiting for ports that are gone.  An flock on
+ * STATE_LABS_DIR/.LAB.lock (a dot name is no lab for state_list()), which
+ * holds the holder's pid and command for the message of whoever finds it
+ * taken.  The holder removes the file on release; one killed leaves it,
+ * unlocked, for the next holder. */
+struct state_lock;
+
+/* Takes the lock of 'lab' for 'command' ("up", "down") without waiting.
+ * Returns NULL and stores the lock in '*lockp', or an error message (with
+ * '*lockp' NULL) saying which process holds it. */
+char *state_lock_lab(const char *lab, const char *command,
+                     struct state_lock **lockp) OVS_WARN_UNUSED_RESULT;
+
+/* Releases and frees 'lock' (NULL is allowed). */
+void state_unlock_lab(struct state_lock *lock);
+
 #endif /* state.h */

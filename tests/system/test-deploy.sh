@@ -212,6 +212,38 @@ t_ok "up interrupted while waiting for a start command exits 130" test $? -eq 13
 t_fails "and does not say the lab is up" grep -q "is up" "$T_TMP/int.out"
 t_assert_nothing_left "$lab"
 
+# --- "down" or a second "up" while an "up" works on the lab: refused --------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/slow-up.yaml" <<EOF
+nodes:
+  a:
+    interfaces: {eth0: {peer: b.eth0, address: 10.8.4.1/24}}
+  b:
+    interfaces: {eth0: {address: 10.8.4.2/24}}
+    start:
+      - {command: "sleep 1.5; exec python3 -m http.server 9", wait-port: 9}
+EOF
+"$OVS_LAB" up -q --name "$lab" "$T_TMP/slow-up.yaml" >"$T_TMP/slow-up.out" 2>&1 &
+up_pid=$!
+for _ in $(seq 100); do
+    ip netns exec "$lab-b" pgrep -x sleep >/dev/null 2>&1 && break
+    sleep 0.05
+done
+t_match "down during the up is refused, naming the up" \
+    "lab $lab: \"ovs-lab up\" \(pid $up_pid\) is working on it" \
+    "$OVS_LAB" down "$lab"
+t_fails "(with a failure status)" "$OVS_LAB" down -q "$lab"
+t_match "so is a second up" "\"ovs-lab up\" \(pid $up_pid\) is working on it" \
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/slow-up.yaml"
+wait "$up_pid"
+t_ok "the up went on and succeeded" test $? -eq 0
+t_ok "and the lab works" ip netns exec "$lab-a" ping -c1 -W2 10.8.4.2
+pids=$(t_lab_pids "$lab")
+t_ok "then down works" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab" $pids
+t_fails "and no lock file is left" test -e "/run/ovs-lab/labs/.$lab.lock"
+
 # --- an MTU below IPv6's minimum: IPv4 works -----------------------------------
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
