@@ -44,6 +44,8 @@
  * (no pidfd: Linux < 5.3), and how often a running dhclient's lease file
  * is looked for. */
 #define POLL_MS 5
+/* How often dhcp_clients_run() asks its 'stop' whether to give up. */
+#define STOP_POLL_MS 100
 
 extern char **environ;
 
@@ -143,6 +145,7 @@ struct client_run {
     bool write_script;          /* ...if this is false. */
     char *conf_path;            /* dhclient.conf (dhclient). */
     int timeout_ms;
+    bool (*stop)(void);         /* See dhcp_clients_run(); may be NULL. */
 
     struct client *clients;     /* Node order, then interface order. */
     size_t n_clients;
@@ -695,6 +698,14 @@ run_clients(struct client_run *run)
         size_t n_running = 0;
         size_t n_starting = 0;
 
+        if (run->stop && run->stop()) {
+            error = xstrdup("interrupted");
+            goto out;
+        }
+        if (run->stop) {
+            wake = now + STOP_POLL_MS;
+        }
+
         for (size_t i = 0; i < next; i++) {
             n_running += order[i]->pid != 0;
             n_starting += client_is_starting(order[i], now);
@@ -923,12 +934,14 @@ apply_leases(const struct client_run *run, const struct lease_table *leases)
 
 char *
 dhcp_clients_run(const struct scenario *s, const struct plan *plan,
-                 const char *dir, int timeout_ms, struct lease_table *leases)
+                 const char *dir, int timeout_ms, bool (*stop)(void),
+                 struct lease_table *leases)
 {
     struct client_run run;
     char *error = NULL;
 
     client_run_init(&run, s, plan, dir, timeout_ms);
+    run.stop = stop;
     if (!run.n_clients) {
         goto out;
     }

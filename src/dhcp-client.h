@@ -85,10 +85,15 @@ char *dhcp_client_preflight(const struct scenario *) OVS_WARN_UNUSED_RESULT;
  * lease is not an error here (see dhcp_clients_check_leases()).
  * Returns NULL, or a malloc'd message for an operational failure (a client
  * could not be started, a lease could not be applied); 'leases' is filled
- * in as far as possible even then.  No client is left running. */
+ * in as far as possible even then.  No client is left running.
+ *
+ * 'stop', if nonnull, is asked every 0.1 s while the clients run: once it
+ * returns true, they are killed and this returns "interrupted" (Ctrl-C
+ * need not wait for the clients' timeout). */
 char *dhcp_clients_run(const struct scenario *, const struct plan *,
                        const char *state_dir, int timeout_ms,
-                       struct lease_table *leases) OVS_WARN_UNUSED_RESULT;
+                       bool (*stop)(void), struct lease_table *leases)
+    OVS_WARN_UNUSED_RESULT;
 
 /* True if 'iface' (with "dhcp: true") is to get a lease when the lab comes
  * up: a DHCP server of the lab serves its segment, and no "dhcp" check

@@ -787,7 +787,7 @@ run_dhcp_clients(struct deploy *d, size_t *n)
     dir = state_dir(d->plan->lab);
     error = dhcp_clients_run(d->scenario, d->plan, dir,
                              d->scenario->settings.timeout * 1000,
-                             &d->leases);
+                             lab_interrupted, &d->leases);
     if (!error) {
         HMAP_FOR_EACH (lease, hmap_node, &d->leases.leases) {
             *n += lease->obtained;

@@ -212,6 +212,32 @@ t_ok "up interrupted while waiting for a start command exits 130" test $? -eq 13
 t_fails "and does not say the lab is up" grep -q "is up" "$T_TMP/int.out"
 t_assert_nothing_left "$lab"
 
+# --- SIGTERM while DHCP clients wait: no need to wait for their timeout ------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/no-server.yaml" <<EOF
+settings: {timeout: 30s}
+switches:
+  sw: {}
+nodes:
+  c:
+    interfaces: {eth0: {switch: sw, dhcp: true}}
+EOF
+"$OVS_LAB" up -q --name "$lab" "$T_TMP/no-server.yaml" >/dev/null 2>&1 &
+up_pid=$!
+for _ in $(seq 200); do
+    ip netns pids "$lab-c" 2>/dev/null | grep -q . && break
+    sleep 0.05
+done
+term_sent=$(date +%s%N)
+kill -TERM "$up_pid"
+wait "$up_pid"
+up_status=$?
+term_ms=$(( ($(date +%s%N) - term_sent) / 1000000 ))
+t_ok "up stopped by SIGTERM while its DHCP client waits exits 143" test "$up_status" -eq 143
+t_ok "within 5 s, not the clients' 30 s ($term_ms ms)" test "$term_ms" -lt 5000
+t_assert_nothing_left "$lab"
+
 # --- "down" or a second "up" while an "up" works on the lab: refused --------
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"

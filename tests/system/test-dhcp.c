@@ -458,7 +458,7 @@ test_udhcpc_leases(void)
     lease_table_init(&leases);
     start = time_msec();
     error = dhcp_clients_run(lab->s, lab->plan, lab->dir, CLIENT_TIMEOUT_MS,
-                             &leases);
+                             NULL, &leases);
     elapsed = time_msec() - start;
     if (error) {
         printf("\n%s\n", error);
@@ -670,7 +670,7 @@ test_dhclient(void)
 
     lease_table_init(&leases);
     error = dhcp_clients_run(lab.s, lab.plan, lab.dir, CLIENT_TIMEOUT_MS,
-                             &leases);
+                             NULL, &leases);
     if (error) {
         printf("\n%s\n", error);
     }
@@ -760,7 +760,7 @@ test_scale(void)
     t2 = time_msec();
 
     lease_table_init(&leases);
-    error = dhcp_clients_run(lab.s, lab.plan, lab.dir, 10000, &leases);
+    error = dhcp_clients_run(lab.s, lab.plan, lab.dir, 10000, NULL, &leases);
     CU_ASSERT_PTR_NULL(error);
     free(error);
     {
