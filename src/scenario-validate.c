@@ -575,6 +575,48 @@ validate_segment_addresses(struct validator *v)
     free(host);
 }
 
+/* The MTU that 'iface''s veth pair gets, as plan.c chooses it: that of
+ * the end declared first if it has one, else the other end's; 0 for the
+ * kernel's default. */
+static int
+iface_link_mtu(const struct scenario_iface *iface)
+{
+    const struct scenario_iface *first = iface, *second = iface->peer;
+
+    if (second && second->peer_first) {
+        first = second;
+        second = iface;
+    }
+    return first->mtu ? first->mtu : second ? second->mtu : 0;
+}
+
+/* A veth pair has one MTU: both ends of a direct link that set one must
+ * set the same. */
+static void
+validate_peer_mtus(struct validator *v)
+{
+    struct scenario *s = v->s;
+
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+            const struct scenario_iface *peer = iface->peer;
+
+            if (peer && peer->peer_first && iface->mtu && peer->mtu
+                && iface->mtu != peer->mtu) {
+                error_at(v, iface->loc, "MTU %d of %s.%s differs from MTU "
+                         "%d of its peer %s.%s (at %d:%d); a veth pair has "
+                         "one MTU: give both ends the same mtu, or set it "
+                         "on one end only", iface->mtu, node->name,
+                         iface->name, peer->mtu, peer->node->name,
+                         peer->name, peer->loc.line, peer->loc.column);
+            }
+        }
+    }
+}
+
 /* IPv6 needs a link MTU of at least 1280 bytes (RFC 8200): below it the
  * kernel turns IPv6 off on the device, and its addresses could not be
  * added. */
@@ -588,8 +630,7 @@ validate_ipv6_mtu(struct validator *v)
 
         for (size_t j = 0; j < node->n_ifaces; j++) {
             const struct scenario_iface *iface = &node->ifaces[j];
-            int mtu = (iface->mtu ? iface->mtu
-                       : iface->peer ? iface->peer->mtu : 0);
+            int mtu = iface_link_mtu(iface);
 
             for (size_t k = 0; mtu && mtu < 1280 && k < iface->n_addrs;
                  k++) {
@@ -1251,6 +1292,7 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
     validate_dhcp_segments(&v);
     validate_segment_addresses(&v);
     validate_host_names(&v);
+    validate_peer_mtus(&v);
     validate_ipv6_mtu(&v);
     for (size_t i = 0; i < s->n_nodes; i++) {
         validate_routes(&v, &s->nodes[i]);
