@@ -24,6 +24,24 @@ generated_name(const char *kind, unsigned int lab_hash, size_t index)
     return xasprintf("%s%06x-%"PRIuSIZE, kind, lab_hash, index);
 }
 
+static unsigned int
+lab_hash(const char *lab)
+{
+    return hash_string(lab, 0) & 0xffffff;
+}
+
+char *
+plan_bridge_name(const char *lab, const char *sw, size_t index)
+{
+    char *name = xasprintf("%s-%s", lab, sw);
+
+    if (!scenario_is_valid_ifname(name)) {
+        free(name);
+        name = generated_name("ob", lab_hash(lab), index);
+    }
+    return name;
+}
+
 static struct eth_addr
 generated_mac(unsigned int lab_hash, size_t index)
 {
@@ -79,13 +97,8 @@ plan_bridges(const struct scenario *s, const struct plan_options *options,
     for (size_t i = 0; i < s->n_switches; i++) {
         const struct scenario_switch *sw = &s->switches[i];
         struct plan_bridge *br = &plan->bridges[i];
-        char *name = xasprintf("%s-%s", plan->lab, sw->name);
 
-        if (!scenario_is_valid_ifname(name)) {
-            free(name);
-            name = generated_name("ob", plan->lab_hash, i);
-        }
-        br->name = name;
+        br->name = plan_bridge_name(plan->lab, sw->name, i);
         br->sw = sw;
         br->datapath_type = (sw->datapath == SCENARIO_DATAPATH_NETDEV
                              ? "netdev"
@@ -193,7 +206,7 @@ plan_build(const struct scenario *s, const struct plan_options *options,
     char *error;
 
     plan->lab = xstrdup(s->name);
-    plan->lab_hash = hash_string(s->name, 0) & 0xffffff;
+    plan->lab_hash = lab_hash(s->name);
 
     plan->n_netns = s->n_nodes;
     plan->netns = xcalloc(MAX(1, s->n_nodes), sizeof *plan->netns);

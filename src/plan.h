@@ -109,6 +109,12 @@ void plan_destroy(struct plan *);
 /* The namespace name of 'node' in lab 'lab' (malloc'd). */
 char *plan_netns_name(const char *lab, const char *node);
 
+/* The name of the OVS bridge of 'sw', the 'index'th switch, in lab 'lab':
+ * "LAB-SWITCH", or a generated name if that is not a valid interface name
+ * (malloc'd).  The untagged gateway port of the switch has the same name.
+ * The validator checks the host-side names against it. */
+char *plan_bridge_name(const char *lab, const char *sw, size_t index);
+
 /* The veth whose end A or B is 'iface', or NULL (never, for a planned
  * lab's interface). */
 const struct plan_veth *plan_find_veth(const struct plan *,

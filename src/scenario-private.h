@@ -41,6 +41,13 @@ struct scenario *scenario_from_yaml(const char *text, size_t length,
  * files with errors, so that as many problems as possible are reported. */
 void scenario_validate(struct scenario *s, struct scenario_errors *errors);
 
+/* Adds to 'errors' what in validated scenario 's' would collide with the
+ * names that the plan gives lab 'lab' on the host: the host-side names of
+ * host links against the switches' bridges.  scenario_validate() checks
+ * this under s->name, scenario_set_name() again under the new name. */
+void scenario_validate_lab_name(struct scenario *s, const char *lab,
+                                struct scenario_errors *errors);
+
 /* Computes s->segments (and iface->segment, gateway->segment) from the
  * resolved links of 's'.  Interfaces whose link is unresolved are left
  * out. */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "plan.h"
 #include "util.h"
 
 struct validator {
@@ -648,14 +649,22 @@ validate_ipv6_mtu(struct validator *v)
     }
 }
 
+/* Reports host-side names of host links that another interface the lab
+ * creates on the host has too, in lab 'lab': the bridge of a switch (also
+ * the port of its untagged gateway), or another host link. */
 static void
-validate_host_names(struct validator *v)
+validate_host_names__(struct validator *v, const char *lab)
 {
     struct scenario *s = v->s;
+    struct shash bridges = SHASH_INITIALIZER(&bridges);
     struct shash names = SHASH_INITIALIZER(&names);
 
-    for (size_t i = 0; i < s->n_switches; i++) {
-        shash_add_once(&names, s->switches[i].name, &s->switches[i].loc);
+    for (size_t i = 0;
+         lab && scenario_is_valid_lab_name(lab) && i < s->n_switches;
+         i++) {
+        shash_add_nocopy(&bridges,
+                         plan_bridge_name(lab, s->switches[i].name, i),
+                         &s->switches[i]);
     }
     for (size_t i = 0; i < s->n_nodes; i++) {
         for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
@@ -663,9 +672,18 @@ validate_host_names(struct validator *v)
             if (iface->link != SCENARIO_LINK_HOST || !iface->host_name) {
                 continue;
             }
+            const struct scenario_switch *sw = shash_find_data(
+                &bridges, iface->host_name);
             const struct scenario_loc *first = shash_find_data(
                 &names, iface->host_name);
-            if (first) {
+            if (sw) {
+                error_at(v, iface->loc, "host-side name %s of %s.%s is the "
+                         "name of the bridge of switch %s (at %d:%d) in lab "
+                         "%s; interfaces on the host need distinct names, "
+                         "rename the host side", iface->host_name,
+                         iface->node->name, iface->name, sw->name,
+                         sw->loc.line, sw->loc.column, lab);
+            } else if (first) {
                 error_at(v, iface->loc, "host-side name %s of %s.%s is "
                          "already used at %d:%d; interfaces on the host need "
                          "distinct names", iface->host_name,
@@ -677,6 +695,22 @@ validate_host_names(struct validator *v)
         }
     }
     shash_destroy(&names);
+    shash_destroy(&bridges);
+}
+
+static void
+validate_host_names(struct validator *v)
+{
+    validate_host_names__(v, v->s->name);
+}
+
+void
+scenario_validate_lab_name(struct scenario *s, const char *lab,
+                           struct scenario_errors *errors)
+{
+    struct validator v = { .s = s, .errors = errors };
+
+    validate_host_names__(&v, lab);
 }
 
 /* ---- Routes. ---- */

@@ -187,6 +187,19 @@ scenario_set_name(struct scenario *s, const char *name)
                          "digits, '-' or '_', starting with a letter or "
                          "digit", name, SCENARIO_LAB_NAME_MAX);
     }
+
+    struct scenario_errors errors;
+    scenario_errors_init(&errors);
+    scenario_validate_lab_name(s, name, &errors);
+    if (errors.n) {
+        errors.file_name = xstrdup(s->file_name);
+        scenario_errors_sort(&errors);
+        char *error = scenario_errors_to_string(&errors);
+        scenario_errors_destroy(&errors);
+        return error;
+    }
+    scenario_errors_destroy(&errors);
+
     free(s->name);
     s->name = xstrdup(name);
     return NULL;

@@ -552,7 +552,10 @@ struct scenario *scenario_parse_buffer(const char *text, size_t length,
 void scenario_destroy(struct scenario *);
 
 /* Replaces the lab name (e.g. from a command line option).  Returns NULL,
- * or a malloc'd error message if 'name' is not a valid lab name. */
+ * or a malloc'd error message if 'name' is not a valid lab name or if,
+ * under it, a host-side name of a host link would be the name of a
+ * switch's bridge ("FILE:LINE:COLUMN: error: ..." lines, as the loaders
+ * return).  The lab name is unchanged on error. */
 char *scenario_set_name(struct scenario *, const char *name)
     OVS_WARN_UNUSED_RESULT;
 

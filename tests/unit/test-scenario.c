@@ -919,6 +919,27 @@ test_api(void)
     scenario_destroy(s);
     scenario_destroy(NULL);
 
+    /* A host-side name is free unless the lab name makes it a bridge's:
+     * renaming the lab checks it again. */
+    error = scenario_load_string("lab: x\n"
+                                 "switches: {br0: {}}\n"
+                                 "nodes:\n"
+                                 "  a:\n"
+                                 "    interfaces:\n"
+                                 "      up: {host: {name: y-br0}}\n",
+                                 "test.yaml", &s);
+    CU_ASSERT_PTR_NULL_FATAL(error);
+    error = scenario_set_name(s, "y");
+    CU_ASSERT_STRING_EQUAL(error, "test.yaml:6:7: error: host-side name "
+                           "y-br0 of a.up is the name of the bridge of "
+                           "switch br0 (at 2:12) in lab y; interfaces on "
+                           "the host need distinct names, rename the host "
+                           "side\n");
+    free(error);
+    CU_ASSERT_STRING_EQUAL(s->name, "x");
+    CU_ASSERT_PTR_NULL(scenario_set_name(s, "z"));
+    scenario_destroy(s);
+
     /* A missing file is an error without a position. */
     error = scenario_load_file("/nonexistent/x.yaml", &s);
     CU_ASSERT_PTR_NULL(s);
