@@ -24,6 +24,12 @@ enum scenario_addr_kind {
 char *scenario_parse_addr(const char *text, enum scenario_addr_kind kind,
                           struct scenario_addr *addr);
 
+/* "the network address" or "the broadcast address" if 'ip' is that of
+ * the subnet of IPv4 CIDR 'net' (prefix length up to 30: /31 and /32 have
+ * neither), otherwise NULL.  Such an address cannot be a host's. */
+const char *scenario_addr_subnet_edge(const struct scenario_addr *net,
+                                      const struct in6_addr *ip);
+
 /* Frees the text of 'addr' (not 'addr' itself). */
 void scenario_addr_uninit(struct scenario_addr *addr);
 

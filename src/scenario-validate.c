@@ -317,6 +317,26 @@ collect_switch_ifaces(struct scenario *s)
 
 /* ---- DHCP. ---- */
 
+/* Reports 'a' ('what' of 'pool', inside its subnet) if it is the
+ * network or broadcast address of that subnet, which no host may have, as
+ * for static addresses. */
+static void
+check_pool_host_address(struct validator *v,
+                        const struct scenario_dhcp_pool *pool,
+                        const struct scenario_addr *a, const char *what)
+{
+    const char *edge = (a->family == AF_INET
+                        ? scenario_addr_subnet_edge(pool->subnet, &a->ip)
+                        : NULL);
+
+    if (edge) {
+        error_at(v, a->loc, "%s %s is %s of the subnet %s served by %s.%s; "
+                 "use a host address of that subnet", what, a->text, edge,
+                 pool->subnet->text, pool->iface->node->name,
+                 pool->iface->name);
+    }
+}
+
 /* Resolves the serving interface of 'pool' and its subnet, and checks the
  * range and router against that subnet. */
 static void
@@ -363,6 +383,9 @@ resolve_pool(struct validator *v, struct scenario_node *node,
                      "%s.%s (%s); use addresses from that subnet",
                      i ? "end" : "start", a->text, node->name, iface->name,
                      subnet->text);
+        } else {
+            check_pool_host_address(v, pool, a, i ? "DHCP range end"
+                                    : "DHCP range start");
         }
     }
     if (pool->has_router
@@ -371,6 +394,8 @@ resolve_pool(struct validator *v, struct scenario_node *node,
                  "served by %s.%s; clients could not reach it, use an "
                  "address from that subnet", pool->router.text, subnet->text,
                  node->name, iface->name);
+    } else if (pool->has_router) {
+        check_pool_host_address(v, pool, &pool->router, "router");
     }
     for (size_t i = 0; i < pool->n_fixed; i++) {
         const struct scenario_addr *a = &pool->fixed[i].addr;
@@ -378,6 +403,8 @@ resolve_pool(struct validator *v, struct scenario_node *node,
             error_at(v, a->loc, "fixed address %s is outside the subnet %s "
                      "served by %s.%s; use an address from that subnet",
                      a->text, subnet->text, node->name, iface->name);
+        } else {
+            check_pool_host_address(v, pool, a, "fixed address");
         }
     }
 }

@@ -311,7 +311,7 @@ scenario_parse_addr(const char *text, enum scenario_addr_kind kind,
         }
     } else {
         /* A unicast host address. */
-        const char *what = NULL;
+        const char *what = NULL, *of_subnet = "";
         if (a.family == AF_INET) {
             uint32_t ip = ntohl(in6_addr_get_mapped_ipv4(&a.ip));
             if (!ip) {
@@ -321,14 +321,9 @@ scenario_parse_addr(const char *text, enum scenario_addr_kind kind,
             } else if (ip >= 0xe0000000) {
                 what = ip == 0xffffffff ? "the broadcast address"
                        : "a multicast or reserved address";
-            } else if (kind == SCENARIO_ADDR_CIDR && a.plen <= 30) {
-                struct in6_addr bcast = addr_host_bits(&a.ip, a.plen + 96,
-                                                       true);
-                if (ipv6_addr_equals(&network, &a.ip)) {
-                    what = "the network address of its subnet";
-                } else if (ipv6_addr_equals(&bcast, &a.ip)) {
-                    what = "the broadcast address of its subnet";
-                }
+            } else if (kind == SCENARIO_ADDR_CIDR
+                       && (what = scenario_addr_subnet_edge(&a, &a.ip))) {
+                of_subnet = " of its subnet";
             }
         } else {
             if (ipv6_is_zero(&a.ip)) {
@@ -340,8 +335,8 @@ scenario_parse_addr(const char *text, enum scenario_addr_kind kind,
             }
         }
         if (what) {
-            error = xasprintf("\"%s\" is %s; use a unicast host address",
-                              text, what);
+            error = xasprintf("\"%s\" is %s%s; use a unicast host "
+                              "address", text, what, of_subnet);
             goto out;
         }
     }
@@ -353,6 +348,22 @@ scenario_parse_addr(const char *text, enum scenario_addr_kind kind,
 out:
     free(ip_text);
     return error;
+}
+
+const char *
+scenario_addr_subnet_edge(const struct scenario_addr *net,
+                          const struct in6_addr *ip)
+{
+    if (net->family != AF_INET || net->plen > 30
+        || !scenario_addr_in_subnet(net, ip)) {
+        return NULL;
+    }
+
+    struct in6_addr network = addr_host_bits(ip, net->plen + 96, false);
+    struct in6_addr bcast = addr_host_bits(ip, net->plen + 96, true);
+    return (ipv6_addr_equals(&network, ip) ? "the network address"
+            : ipv6_addr_equals(&bcast, ip) ? "the broadcast address"
+            : NULL);
 }
 
 void
