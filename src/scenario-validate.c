@@ -775,6 +775,74 @@ iface_subnet_contains(const struct scenario_iface *iface, int family,
     return found;
 }
 
+/* Reports a gateway that is the network or broadcast address of a subnet
+ * of the node (of 'route->dev' if given) that contains it: the kernel
+ * refuses the broadcast address ("invalid gateway"), and no host can have
+ * either. */
+static void
+validate_route_via_edge(struct validator *v,
+                        const struct scenario_node *node,
+                        const struct scenario_route *route)
+{
+    for (size_t i = 0; i < node->n_ifaces; i++) {
+        const struct scenario_iface *iface = &node->ifaces[i];
+        const struct scenario_dhcp_pool *pool
+            = iface->dhcp && iface->segment ? iface->segment->dhcp : NULL;
+
+        if (route->dev && route->dev != iface) {
+            continue;
+        }
+        for (size_t j = 0; j <= iface->n_addrs; j++) {
+            const struct scenario_addr *a = (j < iface->n_addrs
+                                             ? &iface->addrs[j]
+                                             : pool ? pool->subnet : NULL);
+            const char *edge = (a && addr_valid(a)
+                                ? scenario_addr_subnet_edge(a,
+                                                            &route->via.ip)
+                                : NULL);
+            if (edge) {
+                error_at(v, route->via.loc, "gateway %s is %s of the subnet "
+                         "of %s on %s.%s; use the address of a router on "
+                         "that subnet", route->via.text, edge, a->text,
+                         node->name, iface->name);
+                return;
+            }
+        }
+    }
+}
+
+/* Reports an IPv4 route to a subnet that one of the node's static
+ * addresses makes connected: the kernel adds that route itself, with the
+ * same metric (0), so adding it again fails ("File exists").  (IPv6
+ * connected routes have metric 256 and static ones 1024: no conflict.) */
+static void
+validate_route_connected(struct validator *v,
+                         const struct scenario_node *node,
+                         const struct scenario_route *route)
+{
+    if (route->dst.family != AF_INET) {
+        return;
+    }
+    for (size_t i = 0; i < node->n_ifaces; i++) {
+        const struct scenario_iface *iface = &node->ifaces[i];
+
+        for (size_t j = 0; j < iface->n_addrs; j++) {
+            const struct scenario_addr *a = &iface->addrs[j];
+
+            if (a->family == AF_INET && a->plen < 32
+                && a->plen == route->dst.plen
+                && scenario_addr_in_subnet(a, &route->dst.ip)) {
+                error_at(v, route->dst.loc, "route to %s in node %s is the "
+                         "subnet of %s on %s, which the kernel routes "
+                         "already (its route would be refused: \"File "
+                         "exists\"); remove this route", route->dst.text,
+                         node->name, a->text, iface->name);
+                return;
+            }
+        }
+    }
+}
+
 static void
 validate_routes(struct validator *v, struct scenario_node *node)
 {
@@ -809,9 +877,12 @@ validate_routes(struct validator *v, struct scenario_node *node)
                          route->dev ? route->dev->name : node->name,
                          subnets.length ? ds_cstr(&subnets)
                          : "it has no addresses of that family");
+            } else if (found) {
+                validate_route_via_edge(v, node, route);
             }
             ds_destroy(&subnets);
         }
+        validate_route_connected(v, node, route);
 
         for (size_t j = 0; j < i; j++) {
             const struct scenario_route *other = &node->routes[j];
