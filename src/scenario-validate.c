@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "packets.h"
 #include "plan.h"
 #include "util.h"
 
@@ -601,6 +602,40 @@ validate_segment_addresses(struct validator *v)
      * (gateways, host links) must differ too. */
     report_duplicates(v, host, n_host, false);
     free(host);
+}
+
+/* Reports a MAC address that two interfaces on one segment set. */
+static void
+validate_segment_macs(struct validator *v)
+{
+    struct scenario *s = v->s;
+
+    for (size_t i = 0; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+
+        for (size_t j = 0; j < seg->n_members; j++) {
+            const struct scenario_iface *a = seg->members[j].iface;
+
+            if (seg->members[j].kind != SCENARIO_MEMBER_IFACE
+                || !a->has_mac) {
+                continue;
+            }
+            for (size_t k = 0; k < j; k++) {
+                const struct scenario_iface *b = seg->members[k].iface;
+
+                if (seg->members[k].kind == SCENARIO_MEMBER_IFACE
+                    && b->has_mac && eth_addr_equals(a->mac, b->mac)) {
+                    error_at(v, a->loc, "MAC address "ETH_ADDR_FMT" of "
+                             "%s.%s is also that of %s.%s (at %d:%d) on %s; "
+                             "give each interface of a segment its own MAC "
+                             "address", ETH_ADDR_ARGS(a->mac),
+                             a->node->name, a->name, b->node->name,
+                             b->name, b->loc.line, b->loc.column, seg->name);
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /* The MTU that 'iface''s veth pair gets, as plan.c chooses it: that of
@@ -1425,6 +1460,7 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
     validate_segment_addresses(&v);
     validate_host_names(&v);
     validate_peer_mtus(&v);
+    validate_segment_macs(&v);
     validate_ipv6_mtu(&v);
     for (size_t i = 0; i < s->n_nodes; i++) {
         validate_routes(&v, &s->nodes[i]);
