@@ -70,39 +70,42 @@ lab_host_ifaces(const struct plan *plan, struct svec *names)
     }
 }
 
-/* Refuses what the ruleset cannot express. */
-static char *
-check_scenario(const struct scenario *s, const struct svec *lab_ifaces)
+void
+nat_validate(const struct scenario *s, struct scenario_errors *errors)
 {
-    struct ds errors = DS_EMPTY_INITIALIZER;
-    const char *name;
-    size_t i;
-
-    for (i = 0; i < s->host.n_nats; i++) {
+    for (size_t i = 0; i < s->host.n_nats; i++) {
         const struct scenario_nat *nat = &s->host.nats[i];
 
-        if (nat->source.family != AF_INET) {
-            ds_put_format(&errors, "%s:%d:%d: error: NAT source %s is not "
-                          "IPv4; ovs-lab masquerades IPv4 only\n",
-                          s->file_name, nat->loc.line, nat->loc.column,
-                          nat->source.text);
+        if (nat->source.family == AF_INET6) {
+            scenario_errors_add(errors, nat->source.loc, "NAT source %s is "
+                                "not IPv4; ovs-lab masquerades IPv4 only, "
+                                "use an IPv4 network or remove the rule",
+                                nat->source.text);
         }
         if (nat->out && !ifname_is_quotable(nat->out)) {
-            ds_put_format(&errors, "%s:%d:%d: error: NAT egress interface "
-                          "\"%s\" contains '\"', '*' or '\\', which "
-                          "nftables cannot match literally\n",
-                          s->file_name, nat->loc.line, nat->loc.column,
-                          nat->out);
+            scenario_errors_add(errors, nat->loc, "NAT egress interface "
+                                "\"%s\" contains '\"', '*' or '\\', which "
+                                "nftables cannot match literally; use a "
+                                "name without them", nat->out);
         }
     }
-    SVEC_FOR_EACH (i, name, lab_ifaces) {
-        if (!ifname_is_quotable(name)) {
-            ds_put_format(&errors, "host interface \"%s\" contains '\"', "
-                          "'*' or '\\', which nftables cannot match "
-                          "literally; rename it\n", name);
+    for (size_t i = 0; nat_needed(s) && i < s->n_nodes; i++) {
+        const struct scenario_node *node = &s->nodes[i];
+
+        for (size_t j = 0; j < node->n_ifaces; j++) {
+            const struct scenario_iface *iface = &node->ifaces[j];
+
+            if (iface->link == SCENARIO_LINK_HOST && iface->host_name
+                && !ifname_is_quotable(iface->host_name)) {
+                scenario_errors_add(errors, iface->loc, "host-side name "
+                                    "\"%s\" of %s.%s contains '\"', '*' or "
+                                    "'\\', which the lab's NAT rules cannot "
+                                    "match literally; rename it",
+                                    iface->host_name, node->name,
+                                    iface->name);
+            }
         }
     }
-    return error_list_finish(&errors);
 }
 
 static void
@@ -188,15 +191,25 @@ nat_ruleset(const struct scenario *s, const struct plan *plan,
     struct svec lab_ifaces;
     struct ds out = DS_EMPTY_INITIALIZER;
     char *table = nat_table_name(plan->lab);
-    char *error;
+    char *error = NULL;
 
     *rulesetp = NULL;
     svec_init(&lab_ifaces);
     lab_host_ifaces(plan, &lab_ifaces);
-    error = check_scenario(s, &lab_ifaces);
-    if (error) {
+
+    /* A loaded scenario has passed these already; a plan's own names
+     * (bridges, generated ones) never contain such characters. */
+    struct scenario_errors errors;
+    scenario_errors_init(&errors);
+    nat_validate(s, &errors);
+    if (errors.n) {
+        errors.file_name = xstrdup(s->file_name);
+        error = scenario_errors_to_string(&errors);
+        scenario_errors_destroy(&errors);
+        error[strlen(error) - 1] = '\0';     /* No final newline. */
         goto out;
     }
+    scenario_errors_destroy(&errors);
 
     /* A table of this name can only be a leftover ("up" has claimed the
      * lab name): the first two commands remove it, adding it first if it

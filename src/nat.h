@@ -19,9 +19,17 @@
 
 struct plan;
 struct scenario;
+struct scenario_errors;
 
 /* True if the scenario asks for NAT or port forwarding. */
 bool nat_needed(const struct scenario *);
+
+/* Adds to 'errors' (with their positions) what of 's' the ruleset cannot
+ * express: a NAT source that is not IPv4, and a NAT egress interface or,
+ * in a lab with NAT or forwards, a host-side interface name with '"', '*'
+ * or '\\' in it.  The scenario validator calls it, so that 'validate'
+ * refuses them; nat_ruleset() checks again. */
+void nat_validate(const struct scenario *, struct scenario_errors *);
 
 /* The name of lab 'lab''s nftables table, "ovs-lab-LAB" (malloc'd). */
 char *nat_table_name(const char *lab);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
+#include "nat.h"
 #include "packets.h"
 #include "plan.h"
 #include "util.h"
@@ -1466,5 +1467,6 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
         validate_routes(&v, &s->nodes[i]);
     }
     validate_forwards(&v);
+    nat_validate(s, errors);
     validate_checks(&v);
 }

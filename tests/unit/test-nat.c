@@ -266,29 +266,43 @@ test_refused(void)
         "host:\n"
         "  nat:\n"
         "    - {source: 10.1.0.0/24, out: 'eth*'}\n";
+    static const char host_name[] =
+        "lab: q\n"
+        "nodes:\n"
+        "  a:\n"
+        "    interfaces:\n"
+        "      up: {host: {name: 'up\"x*', address: 10.1.0.1/24}, "
+        "address: 10.1.0.2/24}\n"
+        "host:\n"
+        "  forward:\n"
+        "    - {port: 80, to: a}\n";
     struct scenario *s;
-    struct plan *plan;
-    char *ruleset, *error;
+    char *error;
 
-    load(ipv6, &s, &plan);
-    error = nat_ruleset(s, plan, &ruleset);
-    CU_ASSERT_PTR_NULL(ruleset);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT_STRING_EQUAL(error, "test.yaml:10:7: error: NAT source "
+    /* Validation refuses them (nat_validate()), with their positions. */
+    error = scenario_load_string(ipv6, "test.yaml", &s);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_STRING_EQUAL(error, "test.yaml:10:15: error: NAT source "
                            "fd00:1::/64 is not IPv4; ovs-lab masquerades "
-                           "IPv4 only");
+                           "IPv4 only, use an IPv4 network or remove the "
+                           "rule\n");
     free(error);
-    plan_destroy(plan);
-    scenario_destroy(s);
 
-    load(wildcard, &s, &plan);
-    error = nat_ruleset(s, plan, &ruleset);
-    CU_ASSERT_PTR_NULL(ruleset);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(error);
-    CU_ASSERT_PTR_NOT_NULL(strstr(error, "\"eth*\""));
+    error = scenario_load_string(wildcard, "test.yaml", &s);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_STRING_EQUAL(error, "test.yaml:10:7: error: NAT egress "
+                           "interface \"eth*\" contains '\"', '*' or '\\', "
+                           "which nftables cannot match literally; use a "
+                           "name without them\n");
     free(error);
-    plan_destroy(plan);
-    scenario_destroy(s);
+
+    error = scenario_load_string(host_name, "test.yaml", &s);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_STRING_EQUAL(error, "test.yaml:5:7: error: host-side name "
+                           "\"up\"x*\" of a.up contains '\"', '*' or "
+                           "'\\', which the lab's NAT rules cannot match "
+                           "literally; rename it\n");
+    free(error);
 }
 
 static void
