@@ -639,6 +639,73 @@ validate_segment_macs(struct validator *v)
     }
 }
 
+/* True if the subnets of CIDRs 'a' and 'b' overlap: one holds the other.
+ * Host routes (/32, /128) make no connected subnet. */
+static bool
+subnets_overlap(const struct scenario_addr *a, const struct scenario_addr *b)
+{
+    unsigned int max = a->family == AF_INET ? 32 : 128;
+
+    if (!addr_valid(a) || !addr_valid(b) || a->family != b->family
+        || a->plen == max || b->plen == max) {
+        return false;
+    }
+    return (a->plen <= b->plen ? scenario_addr_in_subnet(a, &b->ip)
+            : scenario_addr_in_subnet(b, &a->ip));
+}
+
+/* Reports the host's connected subnets (gateways and host sides of host
+ * links) that overlap on different segments: the host would have two
+ * routes to one subnet and reach only one of the segments.  The same
+ * address twice on the host is reported as such. */
+static void
+validate_overlapping_subnets(struct validator *v)
+{
+    struct scenario *s = v->s;
+
+    for (size_t i = 0; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+
+        for (size_t j = 0; j < seg->n_members; j++) {
+            const struct scenario_segment_member *m = &seg->members[j];
+
+            for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
+                               && k < m->n_addrs; k++) {
+                const struct scenario_addr *a = &m->addrs[k];
+                const struct scenario_addr *b = NULL;
+                const struct scenario_segment *b_seg = NULL;
+
+                for (size_t i2 = 0; !b && i2 < i; i2++) {
+                    const struct scenario_segment *seg2 = &s->segments[i2];
+
+                    for (size_t j2 = 0; !b && j2 < seg2->n_members; j2++) {
+                        const struct scenario_segment_member *m2
+                            = &seg2->members[j2];
+
+                        for (size_t k2 = 0; m2->kind != SCENARIO_MEMBER_IFACE
+                                            && k2 < m2->n_addrs; k2++) {
+                            if (subnets_overlap(a, &m2->addrs[k2])
+                                && !same_ip(a, &m2->addrs[k2])) {
+                                b = &m2->addrs[k2];
+                                b_seg = seg2;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (b) {
+                    error_at(v, a->loc, "the host's subnet of %s on %s "
+                             "overlaps that of %s on %s (at %d:%d); the "
+                             "host would route both through one interface, "
+                             "give its segments distinct subnets", a->text,
+                             seg->name, b->text, b_seg->name, b->loc.line,
+                             b->loc.column);
+                }
+            }
+        }
+    }
+}
+
 /* The MTU that 'iface''s veth pair gets, as plan.c chooses it: that of
  * the end declared first if it has one, else the other end's; 0 for the
  * kernel's default. */
@@ -1459,6 +1526,7 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
 
     validate_dhcp_segments(&v);
     validate_segment_addresses(&v);
+    validate_overlapping_subnets(&v);
     validate_host_names(&v);
     validate_peer_mtus(&v);
     validate_segment_macs(&v);
