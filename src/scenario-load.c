@@ -1803,6 +1803,11 @@ report_parser_error(const yaml_parser_t *parser, const char *text,
     ds_destroy(&msg);
 }
 
+/* Nesting deeper than any scenario needs.  check_nesting() refuses it
+ * before the document is loaded, so that expanded_size() and libyaml
+ * never go deeper. */
+#define MAX_DEPTH 1000
+
 /* A document is a graph: aliases let one node appear in several places, or
  * even inside itself.  The loader walks the document as a tree, so refuse
  * recursive aliases and documents that aliases blow up beyond any sensible
@@ -1871,6 +1876,53 @@ check_document_size(yaml_document_t *doc, struct scenario_errors *errors)
     return errors->n == errors_before;
 }
 
+/* libyaml has no nesting limit, and its scanner takes time proportional to
+ * the nesting level for every token: a file of a million '[' would keep it
+ * busy for hours.  So before loading, read the events up to the first list
+ * or mapping nested deeper than MAX_DEPTH and report it.  Syntax errors are
+ * left to the real load. */
+static bool
+check_nesting(const char *text, size_t length,
+              struct scenario_errors *errors)
+{
+    yaml_parser_t parser;
+    bool ok = true;
+    int depth = 0;
+
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *) text,
+                                 length);
+    for (;;) {
+        yaml_event_t event;
+
+        if (!yaml_parser_parse(&parser, &event)) {
+            break;
+        }
+        yaml_event_type_t type = event.type;
+        if (type == YAML_SEQUENCE_START_EVENT
+            || type == YAML_MAPPING_START_EVENT) {
+            if (++depth > MAX_DEPTH) {
+                scenario_errors_add(errors, (struct scenario_loc) {
+                        .line = event.start_mark.line + 1,
+                        .column = event.start_mark.column + 1,
+                    }, "lists and mappings are nested more than %d levels "
+                    "deep here; a scenario needs only a few levels, check "
+                    "the brackets", MAX_DEPTH);
+                ok = false;
+            }
+        } else if (type == YAML_SEQUENCE_END_EVENT
+                   || type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&event);
+        if (!ok || type == YAML_STREAM_END_EVENT) {
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 struct scenario *
 scenario_from_yaml(const char *text, size_t length, const char *file_name,
                    struct scenario_errors *errors)
@@ -1878,6 +1930,10 @@ scenario_from_yaml(const char *text, size_t length, const char *file_name,
     yaml_parser_t parser;
     yaml_document_t doc;
     struct scenario *s = NULL;
+
+    if (!check_nesting(text, length, errors)) {
+        return NULL;
+    }
 
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *) text,

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
@@ -127,6 +128,31 @@ load_text_error(const char *text)
     CU_ASSERT_PTR_NULL(s);
     scenario_destroy(s);
     return error ? error : xstrdup("");
+}
+
+/* Writes 'length' bytes of 'text' to a file named 'name' in a new
+ * temporary directory and loads it.  Returns the error string (NULL if the
+ * file loaded; the scenario is then destroyed). */
+static char *
+load_temp_file(const char *name, const char *text, size_t length)
+{
+    char dir[] = "/tmp/test-scenario-XXXXXX";
+    struct scenario *s;
+    char *error = NULL;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char *path = xasprintf("%s/%s", dir, name);
+    FILE *stream = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(stream);
+    CU_ASSERT_EQUAL(fwrite(text, 1, length, stream), length);
+    CU_ASSERT_EQUAL(fclose(stream), 0);
+
+    error = scenario_load_file(path, &s);
+    scenario_destroy(s);
+    unlink(path);
+    rmdir(dir);
+    free(path);
+    return error;
 }
 
 /* ---- Settings. ---- */
@@ -1072,6 +1098,64 @@ test_addresses(void)
     free(error);
 }
 
+/* Nesting deeper than 1000 levels is an error at the first list or mapping
+ * too deep, however deep the file goes (libyaml and the loader would
+ * otherwise overflow the stack or take hours). */
+static void
+test_deep_nesting(void)
+{
+    static const size_t depths[] = { 100000, 1000000 };
+
+    for (size_t i = 0; i < ARRAY_SIZE(depths); i++) {
+        size_t n = depths[i];
+        struct ds text = DS_EMPTY_INITIALIZER;
+
+        ds_put_cstr(&text, "nodes: ");
+        ds_put_char_multiple(&text, '[', n);
+        ds_put_char_multiple(&text, ']', n);
+        ds_put_char(&text, '\n');
+        char *error = load_temp_file("deep.yaml", ds_cstr(&text),
+                                     text.length);
+        char *expected = xasprintf("deep.yaml:1:1007: error: lists and "
+                                   "mappings are nested more than 1000 "
+                                   "levels deep here; a scenario needs only "
+                                   "a few levels, check the brackets\n");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(error);
+        const char *base = strstr(error, "deep.yaml:");
+        CU_ASSERT(base && !strcmp(base, expected));
+        if (!base || strcmp(base, expected)) {
+            fprintf(stderr, "depth %"PRIuSIZE": got %s", n, error);
+        }
+        free(expected);
+        free(error);
+        ds_destroy(&text);
+    }
+
+    /* Block style, and 1000 levels are still fine for YAML (the scenario
+     * is then wrong, but only in its types). */
+    char *error = load_text_error("nodes:\n  a:\n    interfaces:\n"
+                                  "      e0: [[[[[[[[[[x]]]]]]]]]]\n");
+    CU_ASSERT(strstr(error, "wrong type for interface a.e0") != NULL);
+    free(error);
+
+    struct ds text = DS_EMPTY_INITIALIZER;
+    ds_put_cstr(&text, "nodes: {a: {}}\nx:");
+    for (int i = 0; i < 1200; i++) {
+        ds_put_char(&text, '\n');
+        ds_put_char_multiple(&text, ' ', i + 1);
+        ds_put_cstr(&text, "- ");
+    }
+    ds_put_cstr(&text, "x\n");
+    error = load_text_error(ds_cstr(&text));
+    CU_ASSERT(strstr(error, "bad.yaml:1002:1001: error: lists and mappings "
+                     "are nested more than 1000 levels deep here") != NULL);
+    if (!strstr(error, "bad.yaml:1002:1001:")) {
+        fprintf(stderr, "block style: got %s", error);
+    }
+    free(error);
+    ds_destroy(&text);
+}
+
 static void
 test_quoting_and_types(void)
 {
@@ -1128,6 +1212,7 @@ main(void)
         { "name rules", test_names },
         { "address parsing", test_addresses },
         { "scalar types and quoting", test_quoting_and_types },
+        { "nesting deeper than 1000 levels", test_deep_nesting },
     };
 
     return TEST_RUN_SUITE("scenario", tests);
