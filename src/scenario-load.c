@@ -1811,48 +1811,61 @@ report_parser_error(const yaml_parser_t *parser, const char *text,
 /* A document is a graph: aliases let one node appear in several places, or
  * even inside itself.  The loader walks the document as a tree, so refuse
  * recursive aliases and documents that aliases blow up beyond any sensible
- * scenario size ("billion laughs"). */
+ * scenario size ("billion laughs"): the tree may have at most this many
+ * nodes more than the document itself (a large file without aliases is
+ * fine). */
 #define MAX_EXPANDED_NODES 100000
 
+struct size_walk {
+    yaml_document_t *doc;
+    uint8_t *state;             /* Per node: 0 new, 1 on the path, 2 done. */
+    size_t *sizes;              /* Per node in state 2: its expanded size. */
+    size_t limit;               /* Sizes above it become SIZE_MAX. */
+    struct scenario_errors *errors;
+};
+
+/* Returns the number of nodes of the tree rooted at node 'id', with aliases
+ * expanded, or SIZE_MAX if it is above 'walk->limit' or the document is
+ * recursive (reported).  An alias refers to a node that came before it, so
+ * that node has been walked already (or is on the path: recursive): the
+ * recursion is as deep as the document's nesting, at most MAX_DEPTH. */
 static size_t
-expanded_size(yaml_document_t *doc, int id, uint8_t *state, size_t *sizes,
-              struct scenario_errors *errors)
+expanded_size(struct size_walk *walk, int id)
 {
-    const yaml_node_t *node = yaml_document_get_node(doc, id);
+    const yaml_node_t *node = yaml_document_get_node(walk->doc, id);
     size_t i = id - 1;
 
-    if (state[i] == 2) {
-        return sizes[i];
-    } else if (state[i] == 1) {
-        scenario_errors_add(errors, loc_of(node), "an alias refers to a node "
-                            "that contains it; scenarios cannot be "
+    if (walk->state[i] == 2) {
+        return walk->sizes[i];
+    } else if (walk->state[i] == 1) {
+        scenario_errors_add(walk->errors, loc_of(node), "an alias refers to "
+                            "a node that contains it; scenarios cannot be "
                             "recursive, remove that alias");
         return SIZE_MAX;
     }
 
-    state[i] = 1;
+    walk->state[i] = 1;
     size_t size = 1;
     if (node->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *item = node->data.sequence.items.start;
              item < node->data.sequence.items.top && size != SIZE_MAX;
              item++) {
-            size_t n = expanded_size(doc, *item, state, sizes, errors);
-            size = n > MAX_EXPANDED_NODES ? SIZE_MAX : size + n;
+            size_t n = expanded_size(walk, *item);
+            size = n > walk->limit ? SIZE_MAX : size + n;
         }
     } else if (node->type == YAML_MAPPING_NODE) {
         for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
              pair < node->data.mapping.pairs.top && size != SIZE_MAX;
              pair++) {
-            size_t k = expanded_size(doc, pair->key, state, sizes, errors);
+            size_t k = expanded_size(walk, pair->key);
             size_t v = (k == SIZE_MAX ? SIZE_MAX
-                        : expanded_size(doc, pair->value, state, sizes,
-                                        errors));
-            size = (k > MAX_EXPANDED_NODES || v > MAX_EXPANDED_NODES
+                        : expanded_size(walk, pair->value));
+            size = (k > walk->limit || v > walk->limit
                     ? SIZE_MAX : size + k + v);
         }
     }
-    state[i] = 2;
-    sizes[i] = size;
+    walk->state[i] = 2;
+    walk->sizes[i] = size;
     return size;
 }
 
@@ -1860,19 +1873,24 @@ static bool
 check_document_size(yaml_document_t *doc, struct scenario_errors *errors)
 {
     size_t n = doc->nodes.top - doc->nodes.start;
-    uint8_t *state = xzalloc(n + 1);
-    size_t *sizes = xmalloc(n * sizeof *sizes + 1);
+    struct size_walk walk = {
+        .doc = doc,
+        .state = xzalloc(n + 1),
+        .sizes = xmalloc(n * sizeof *walk.sizes + 1),
+        .limit = n + MAX_EXPANDED_NODES,
+        .errors = errors,
+    };
     size_t errors_before = errors->n;
 
-    size_t size = expanded_size(doc, 1, state, sizes, errors);
-    if (size > MAX_EXPANDED_NODES && errors->n == errors_before) {
+    size_t size = expanded_size(&walk, 1);
+    if (size > walk.limit && errors->n == errors_before) {
         scenario_errors_add(errors, loc_of(yaml_document_get_root_node(doc)),
-                            "aliases expand this document to more than %d "
-                            "YAML nodes; write the scenario without "
-                            "nested aliases", MAX_EXPANDED_NODES);
+                            "aliases add more than %d YAML nodes to this "
+                            "document; write the scenario without nested "
+                            "aliases", MAX_EXPANDED_NODES);
     }
-    free(state);
-    free(sizes);
+    free(walk.state);
+    free(walk.sizes);
     return errors->n == errors_before;
 }
 

@@ -1156,6 +1156,29 @@ test_deep_nesting(void)
     ds_destroy(&text);
 }
 
+/* The alias limit counts only the nodes that aliases add: a file with more
+ * than 100000 YAML nodes of its own, and a few aliases, loads. */
+static void
+test_large_file(void)
+{
+    struct ds text = DS_EMPTY_INITIALIZER;
+
+    ds_put_cstr(&text, "nodes:\n  a:\n    start: &cmds\n");
+    for (int i = 0; i < 60000; i++) {
+        ds_put_cstr(&text, "      - sleep infinity\n");
+    }
+    ds_put_cstr(&text, "  b:\n    start: *cmds\n");
+    for (int i = 0; i < 50000; i++) {
+        ds_put_format(&text, "  n%d: {}\n", i);
+    }
+    struct scenario *s = load_text(ds_cstr(&text));
+    CU_ASSERT_FATAL(s != NULL);
+    CU_ASSERT_EQUAL(s->n_nodes, 50002);
+    CU_ASSERT_EQUAL(s->nodes[1].n_starts, 60000);
+    scenario_destroy(s);
+    ds_destroy(&text);
+}
+
 static void
 test_quoting_and_types(void)
 {
@@ -1213,6 +1236,7 @@ main(void)
         { "address parsing", test_addresses },
         { "scalar types and quoting", test_quoting_and_types },
         { "nesting deeper than 1000 levels", test_deep_nesting },
+        { "large files without aliases", test_large_file },
     };
 
     return TEST_RUN_SUITE("scenario", tests);
