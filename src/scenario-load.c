@@ -514,7 +514,8 @@ list_item(const struct loader *ld, const yaml_node_t *node, size_t i)
     return doc_node(ld, node->data.sequence.items.start[i]);
 }
 
-/* Stores a reference from the scalar 'node'. */
+/* Stores a reference from the scalar 'node'.  If it is not one, the
+ * reference is rejected (see scenario_ref_rejected()). */
 static bool
 get_ref(struct loader *ld, const yaml_node_t *node, const char *what,
         struct scenario_ref *ref)
@@ -536,6 +537,8 @@ get_iface_ref(struct loader *ld, const yaml_node_t *node, const char *what,
     if (!scenario_split_iface_ref(ref->text, &node_name, &iface_name)) {
         error_at(ld, node, "invalid %s \"%s\"; write NODE.INTERFACE, e.g. "
                  "ns2.eth0", what, ref->text);
+        free(ref->text);
+        ref->text = NULL;
         return false;
     }
     free(node_name);
@@ -820,7 +823,13 @@ load_iface(struct loader *ld, struct scenario_iface *iface,
         free(what);
         return;
     }
-    ymap_init(ld, node, what, keys, "key", &map);
+    if (!ymap_init(ld, node, what, keys, "key", &map)) {
+        /* Not a mapping: which link it has is unknown.  A rejected peer
+         * reference says so to the validator. */
+        iface->peer_ref.loc = loc_of(node);
+        free(what);
+        return;
+    }
 
     /* Which link: switch, peer or host (at most one). */
     const struct ypair *link_pair = NULL;
@@ -1572,11 +1581,11 @@ load_check_params(struct loader *ld, struct scenario_check *check,
 
             iso->node_refs = xzalloc(n * sizeof *iso->node_refs + 1);
             iso->nodes = xzalloc(n * sizeof *iso->nodes + 1);
+            /* An invalid item stays in the list, rejected, so that the
+             * list is not judged too short without it. */
             for (size_t i = 0; i < n; i++) {
-                if (get_ref(ld, list_item(ld, v, i), "nodes item",
-                            &iso->node_refs[iso->n_nodes])) {
-                    iso->n_nodes++;
-                }
+                get_ref(ld, list_item(ld, v, i), "nodes item",
+                        &iso->node_refs[iso->n_nodes++]);
             }
         }
         break;

@@ -59,6 +59,17 @@ void scenario_validate_lab_name(struct scenario *s, const char *lab,
  * out. */
 void scenario_compute_segments(struct scenario *s);
 
+/* A reference that the file gives but the loader rejected (not a string,
+ * or not NODE.INTERFACE where that is required) has no text but keeps its
+ * position: the element is neither resolved nor treated as absent, and the
+ * rules that would use it are skipped, so that one mistake gives one
+ * error. */
+static inline bool
+scenario_ref_rejected(const struct scenario_ref *ref)
+{
+    return !ref->text && ref->loc.line;
+}
+
 /* Splits "node.iface" at its first dot.  Returns false if there is no dot
  * or either part is empty.  The caller frees '*node' and '*iface'. */
 bool scenario_split_iface_ref(const char *text, char **node, char **iface);

@@ -271,15 +271,15 @@ static void
 resolve_peers(struct validator *v)
 {
     struct scenario *s = v->s;
+    bool rejected = false;      /* Some link the loader could not read. */
 
     for (size_t i = 0; i < s->n_nodes; i++) {
         for (size_t j = 0; j < s->nodes[i].n_ifaces; j++) {
             struct scenario_iface *iface = &s->nodes[i].ifaces[j];
-            /* A reference without a dot was reported by the loader. */
-            if (iface->link == SCENARIO_LINK_PEER && iface->peer_ref.text
-                && strchr(iface->peer_ref.text, '.')) {
+            if (iface->link == SCENARIO_LINK_PEER && iface->peer_ref.text) {
                 resolve_peer(v, iface);
             }
+            rejected |= scenario_ref_rejected(&iface->peer_ref);
         }
     }
 
@@ -292,7 +292,8 @@ resolve_peers(struct validator *v)
             if (iface->peer) {
                 iface->peer_first = iface_declared_before(s, iface,
                                                           iface->peer);
-            } else if (!iface->peer_ref.text) {
+            } else if (!iface->peer_ref.text && !rejected) {
+                /* Unless a link that was rejected might name it. */
                 error_at(v, iface->loc, "interface %s.%s is not connected; "
                          "give it switch: NAME, peer: NODE.INTERFACE or "
                          "host: {}", iface->node->name, iface->name);
@@ -1387,7 +1388,7 @@ validate_dhcp_check(struct validator *v, struct scenario_check *check)
     struct scenario_check_dhcp *d = &check->dhcp;
 
     d->node = resolve_node(v, &d->node_ref, "dhcp check");
-    if (!d->node) {
+    if (!d->node || scenario_ref_rejected(&d->iface_ref)) {
         return;
     }
     if (d->iface_ref.text) {
