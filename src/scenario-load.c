@@ -1780,6 +1780,47 @@ offset_to_loc(const char *text, size_t length, size_t offset)
     return loc;
 }
 
+static bool
+is_ipv6_char(char c)
+{
+    return isxdigit((unsigned char) c) || c == ':' || c == '.' || c == '/';
+}
+
+/* Returns the text around byte 'offset' of 'text' that looks like an IPv6
+ * address (with or without a prefix length) starting or ending with ':',
+ * which YAML cannot take unquoted: "fd00::" in block style, "fd00::" and
+ * "::/0" in flow style.  Returns NULL if there is none, otherwise a
+ * malloc'd copy. */
+static char *
+unquoted_ipv6_at(const char *text, size_t length, size_t offset)
+{
+    size_t start = offset, end = offset;
+
+    if (offset >= length || !is_ipv6_char(text[offset])) {
+        return NULL;
+    }
+    while (start > 0 && is_ipv6_char(text[start - 1])) {
+        start--;
+    }
+    while (end < length && is_ipv6_char(text[end])) {
+        end++;
+    }
+
+    char *word = xmemdup0(text + start, end - start);
+    size_t len = end - start;
+    size_t addr_len = strcspn(word, "/");
+    char *addr = xmemdup0(word, addr_len);
+    struct in6_addr ip;
+    bool ok = ((word[0] == ':' || (word[len - 1] == ':' && addr_len == len))
+               && inet_pton(AF_INET6, addr, &ip) == 1);
+    free(addr);
+    if (!ok) {
+        free(word);
+        return NULL;
+    }
+    return word;
+}
+
 static void
 report_parser_error(const yaml_parser_t *parser, const char *text,
                     size_t length, struct scenario_errors *errors)
@@ -1804,9 +1845,17 @@ report_parser_error(const yaml_parser_t *parser, const char *text,
                           (int) parser->context_mark.line + 1,
                           (int) parser->context_mark.column + 1);
         }
-        ds_put_cstr(&msg, "; check indentation (spaces, no tabs) and "
-                    "quoting (quote values containing \": \", \"#\", \"[\" "
-                    "or \"{\")");
+        char *ipv6 = unquoted_ipv6_at(text, length,
+                                      parser->problem_mark.index);
+        if (ipv6) {
+            ds_put_format(&msg, "; an IPv6 address that starts or ends with "
+                          "\":\" must be quoted: write \"%s\"", ipv6);
+            free(ipv6);
+        } else {
+            ds_put_cstr(&msg, "; check indentation (spaces, no tabs) and "
+                        "quoting (quote values containing \": \", \"#\", "
+                        "\"[\" or \"{\")");
+        }
     }
     scenario_errors_add(errors, loc, "%s", ds_cstr(&msg));
     ds_destroy(&msg);
