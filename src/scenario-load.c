@@ -70,6 +70,43 @@ error_at(struct loader *ld, const yaml_node_t *node, const char *format, ...)
 
 /* ---- Scalars. ---- */
 
+/* A plain scalar with an explicit tag ("!!str 10", "&a !!str 10") has the
+ * same tag in the document as an untagged one, so look at the text: its
+ * properties (anchor, tag) come first. */
+static bool
+has_explicit_tag(const char *text, size_t length, const yaml_node_t *node)
+{
+    size_t i = node->start_mark.index;
+
+    for (int n = 0; n < 2 && i < length; n++) {
+        if (text[i] == '!') {
+            return true;
+        } else if (text[i] != '&') {
+            break;
+        }
+        i += strcspn(text + i, " \t\r\n");
+        i += strspn(text + i, " \t\r\n");
+    }
+    return false;
+}
+
+/* Makes every explicitly tagged string ("!!str 10") quoted, so that it is
+ * not typed by its text: written that way, "10" is a string, not an
+ * integer. */
+static void
+quote_tagged_strings(yaml_document_t *doc, const char *text, size_t length)
+{
+    for (yaml_node_t *node = doc->nodes.start; node < doc->nodes.top;
+         node++) {
+        if (node->type == YAML_SCALAR_NODE
+            && node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
+            && node->tag && !strcmp((const char *) node->tag, YAML_STR_TAG)
+            && has_explicit_tag(text, length, node)) {
+            node->data.scalar.style = YAML_SINGLE_QUOTED_SCALAR_STYLE;
+        }
+    }
+}
+
 static const char *
 scalar_text(const yaml_node_t *node)
 {
@@ -364,6 +401,7 @@ struct ymap {
     struct ypair *pairs;
     size_t n;
     bool valid;                 /* False if 'node' is not a mapping. */
+    bool merge;                 /* Has a merge key (<<), reported. */
 };
 
 static const yaml_node_t *
@@ -386,6 +424,7 @@ ymap_init(struct loader *ld, const yaml_node_t *node, const char *what,
     map->pairs = NULL;
     map->n = 0;
     map->valid = true;
+    map->merge = false;
 
     if (is_null(node)) {
         return true;
@@ -412,6 +451,13 @@ ymap_init(struct loader *ld, const yaml_node_t *node, const char *what,
         }
 
         const char *name = scalar_text(key);
+        if (is_plain_scalar(key) && !strcmp(name, "<<")) {
+            error_at(ld, key, "merge keys (<<) are not supported; write the "
+                     "keys out");
+            map->merge = true;
+            continue;
+        }
+
         const yaml_node_t *first = shash_find_data(&seen, name);
         if (first) {
             error_at(ld, key, "duplicate %s \"%s\" in %s (first at %d:%d); "
@@ -760,19 +806,31 @@ load_trunks(struct loader *ld, struct scenario_iface *iface,
     }
 }
 
+/* Parses exactly six pairs of hex digits separated by ':'. */
+static bool
+parse_mac(const char *text, struct eth_addr *mac)
+{
+    for (int i = 0; i < 6; i++) {
+        const char *p = text + 3 * i;
+        if (!isxdigit((unsigned char) p[0]) || !isxdigit((unsigned char) p[1])
+            || p[2] != (i < 5 ? ':' : '\0')) {
+            return false;
+        }
+        mac->ea[i] = hexit_value(p[0]) * 16 + hexit_value(p[1]);
+    }
+    return true;
+}
+
 static void
 load_mac(struct loader *ld, struct scenario_iface *iface,
          const yaml_node_t *node)
 {
     char *text;
-    int n = 0;
 
     if (!get_string(ld, node, "mac", &text)) {
         return;
     }
-    if (!ovs_scan(text, ETH_ADDR_SCAN_FMT"%n", ETH_ADDR_SCAN_ARGS(iface->mac),
-                  &n)
-        || text[n] || strlen(text) != 17) {
+    if (!parse_mac(text, &iface->mac)) {
         error_at(ld, node, "invalid MAC address \"%s\"; write six hex bytes "
                  "like 02:00:00:00:00:01", text);
     } else if (eth_addr_is_multicast(iface->mac)
@@ -856,6 +914,11 @@ load_iface(struct loader *ld, struct scenario_iface *iface,
             iface->link = SCENARIO_LINK_HOST;
             load_host_link(ld, iface, what, p->value);
         }
+    }
+
+    if (!link_pair && map.merge) {
+        /* The link may be among the keys merged in: unknown. */
+        iface->peer_ref.loc = loc_of(node);
     }
 
     const struct ypair *vlan = ymap_find(&map, "vlan");
@@ -2033,6 +2096,8 @@ scenario_from_yaml(const char *text, size_t length, const char *file_name,
                             : "a scalar");
     } else if (check_document_size(&doc, errors)) {
         struct loader ld = { .doc = &doc, .errors = errors };
+
+        quote_tagged_strings(&doc, text, length);
 
         s = xzalloc(sizeof *s);
         s->file_name = xstrdup(file_name);

@@ -577,11 +577,13 @@ scenario_parse_file(const char *path, struct scenario_errors *errors)
         while ((n = fread(buf, 1, sizeof buf, stream)) > 0) {
             ds_put_buffer(&text, buf, n);
         }
-        bool failed = ferror(stream);
+        /* fread() sets errno (EISDIR for a directory); fclose() may not
+         * keep it. */
+        int error = ferror(stream) ? (errno ? errno : EIO) : 0;
         fclose(stream);
-        if (failed) {
+        if (error) {
             stream = NULL;
-            errno = EIO;
+            errno = error;
         }
     }
     if (!stream) {

@@ -973,6 +973,21 @@ test_api(void)
                                 "read", 35));
     free(error);
 
+    /* A directory is not read as an empty file. */
+    char dir[] = "/tmp/test-scenario-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    error = scenario_load_file(dir, &s);
+    char *expected = xasprintf("%s: error: cannot read the scenario: Is a "
+                               "directory; check the path and permissions\n",
+                               dir);
+    CU_ASSERT(error && !strcmp(error, expected));
+    if (!error || strcmp(error, expected)) {
+        fprintf(stderr, "got %s", error ? error : "(success)");
+    }
+    free(expected);
+    free(error);
+    rmdir(dir);
+
     /* ".yml" is stripped too; "lab:" wins over the file name. */
     error = scenario_load_string("nodes: {a: {}}\n", "dir/x.y/lab1.yml", &s);
     CU_ASSERT_PTR_NULL(error);
