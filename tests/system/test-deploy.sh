@@ -198,14 +198,20 @@ nodes:
   b:
     interfaces: {eth0: {address: 10.8.1.2/24}}
     start:
-      - {command: "sleep 1; exec python3 -m http.server 9", wait-port: 9}
+      - {command: "sleep 1.5; exec python3 -m http.server 9", wait-port: 9}
 EOF
-"$OVS_LAB" up --name "$lab" "$T_TMP/slow-start.yaml" >"$T_TMP/int.out" 2>&1 &
-up_pid=$!
-for _ in $(seq 100); do
-    ip netns exec "$lab-b" pgrep -x sleep >/dev/null 2>&1 && break
-    sleep 0.05
-done
+# Starts "up" of slow-start.yaml as lab $1 in the background, its output
+# in $2 and its pid in up_pid, and returns once the start command sleeps:
+# the up then waits for port 9 for a while.
+start_slow_up() {
+    "$OVS_LAB" up --name "$1" "$T_TMP/slow-start.yaml" >"$2" 2>&1 &
+    up_pid=$!
+    for _ in $(seq 100); do
+        ip netns exec "$1-b" pgrep -x sleep >/dev/null 2>&1 && break
+        sleep 0.05
+    done
+}
+start_slow_up "$lab" "$T_TMP/int.out"
 kill -INT "$up_pid"
 wait "$up_pid"
 t_ok "up interrupted while waiting for a start command exits 130" test $? -eq 130
@@ -241,30 +247,16 @@ t_assert_nothing_left "$lab"
 # --- "down" or a second "up" while an "up" works on the lab: refused --------
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
-cat >"$T_TMP/slow-up.yaml" <<EOF
-nodes:
-  a:
-    interfaces: {eth0: {peer: b.eth0, address: 10.8.4.1/24}}
-  b:
-    interfaces: {eth0: {address: 10.8.4.2/24}}
-    start:
-      - {command: "sleep 1.5; exec python3 -m http.server 9", wait-port: 9}
-EOF
-"$OVS_LAB" up -q --name "$lab" "$T_TMP/slow-up.yaml" >"$T_TMP/slow-up.out" 2>&1 &
-up_pid=$!
-for _ in $(seq 100); do
-    ip netns exec "$lab-b" pgrep -x sleep >/dev/null 2>&1 && break
-    sleep 0.05
-done
+start_slow_up "$lab" "$T_TMP/slow-up.out"
 t_match "down during the up is refused, naming the up" \
     "lab $lab: \"ovs-lab up\" \(pid $up_pid\) is working on it" \
     "$OVS_LAB" down "$lab"
 t_fails "(with a failure status)" "$OVS_LAB" down -q "$lab"
 t_match "so is a second up" "\"ovs-lab up\" \(pid $up_pid\) is working on it" \
-    "$OVS_LAB" up -q --name "$lab" "$T_TMP/slow-up.yaml"
+    "$OVS_LAB" up -q --name "$lab" "$T_TMP/slow-start.yaml"
 wait "$up_pid"
 t_ok "the up went on and succeeded" test $? -eq 0
-t_ok "and the lab works" ip netns exec "$lab-a" ping -c1 -W2 10.8.4.2
+t_ok "and the lab works" ip netns exec "$lab-a" ping -c1 -W2 10.8.1.2
 pids=$(t_lab_pids "$lab")
 t_ok "then down works" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab" $pids
