@@ -807,7 +807,16 @@ validate_host_names__(struct validator *v, const char *lab)
                 &bridges, iface->host_name);
             const struct scenario_loc *first = shash_find_data(
                 &names, iface->host_name);
-            if (sw) {
+            if (!strcmp(iface->host_name, "ovs-netdev")
+                || !strcmp(iface->host_name, "ovs-system")) {
+                /* Open vSwitch's own: "ovs-netdev" is the userspace
+                 * datapath's device, which the private ovs-vswitchd would
+                 * fail to create (its bridges then get no ports). */
+                error_at(v, iface->loc, "host-side name %s of %s.%s is the "
+                         "name of Open vSwitch's datapath device; rename "
+                         "the host side", iface->host_name,
+                         iface->node->name, iface->name);
+            } else if (sw) {
                 error_at(v, iface->loc, "host-side name %s of %s.%s is the "
                          "name of the bridge of switch %s (at %d:%d) in lab "
                          "%s; interfaces on the host need distinct names, "
