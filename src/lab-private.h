@@ -32,11 +32,6 @@ void lab_record_destroy(struct lab_record *);
 char *lab_deploy(const char *path, const struct lab_options *,
                  struct lab_record *record) OVS_WARN_UNUSED_RESULT;
 
-/* Returns NULL if the process may create namespaces and configure the
- * network, otherwise a message saying what privilege is missing for
- * 'what' (e.g. "ovs-lab up"). */
-char *lab_check_privileges(const char *what) OVS_WARN_UNUSED_RESULT;
-
 /* The OVS endpoint of a lab: the remote named by the user (option or
  * environment), or ovs-lab's private instance. */
 const char *lab_ovsdb_remote_option(const struct lab_options *);

@@ -66,7 +66,10 @@ lab_run(const char *path, const struct lab_options *options,
     char *error;
 
     *exit_status = 1;
-    error = lab_deploy(path, options, &record);
+    error = lab_check_privileges("ovs-lab run");
+    if (!error) {
+        error = lab_deploy(path, options, &record);
+    }
     if (error) {
         return error;
     }

@@ -299,8 +299,9 @@ print_lab_text(const struct json *json)
         if (json_get(node, "present")->type != JSON_TRUE) {
             ds_put_cstr(&out, " (MISSING)");
         } else if (processes) {
-            ds_put_format(&out, ", %"PRId64" processes",
-                          json_integer(processes));
+            ds_put_format(&out, ", %"PRId64" process%s",
+                          json_integer(processes),
+                          json_integer(processes) == 1 ? "" : "es");
         }
         ds_put_char(&out, '\n');
         if (json_get(node, "dhcp_server")) {

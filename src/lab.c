@@ -93,8 +93,10 @@ lab_check_privileges(const char *what)
         const char *name;
         const char *why;
     } needed[] = {
-        { CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "to create network namespaces" },
-        { CAP_NET_ADMIN, "CAP_NET_ADMIN", "to configure links and addresses" },
+        { CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "to enter and manage network "
+          "namespaces" },
+        { CAP_NET_ADMIN, "CAP_NET_ADMIN", "to manage links, addresses and "
+          "Open vSwitch" },
     };
 
     if (syscall(SYS_capget, &header, data)) {
@@ -237,7 +239,7 @@ lab_release_private_ovs_db(struct private_ovs *ovs, struct switchdb *db,
 
 char *
 lab_exec(const char *lab, const char *node, char *argv[],
-         const struct lab_options *options OVS_UNUSED)
+         const struct lab_options *options OVS_UNUSED, int *exit_statusp)
 {
     struct lab_record record;
     const struct scenario_node *snode;
@@ -267,7 +269,7 @@ lab_exec(const char *lab, const char *node, char *argv[],
     }
     netns = plan_netns_name(lab, node);
     lab_record_destroy(&record);
-    error = netns_exec(netns, argv);
+    error = netns_exec(netns, argv, exit_statusp);
     free(netns);
     return error;
 }

@@ -66,9 +66,17 @@ char *lab_status(const char *lab, bool json, const struct lab_options *)
 /* Prints the names of the labs that are up, one per line. */
 char *lab_list(const struct lab_options *) OVS_WARN_UNUSED_RESULT;
 
+/* Returns NULL if the process may create namespaces and configure the
+ * network, otherwise a message saying what privilege is missing for
+ * 'what' (e.g. "ovs-lab up"). */
+char *lab_check_privileges(const char *what) OVS_WARN_UNUSED_RESULT;
+
 /* Replaces the current process with 'argv' run in 'node' of 'lab'.
- * Returns only on failure. */
+ * Returns only on failure; if 'argv' itself could not be executed, stores
+ * 126 (or 127 if it was not found) in '*exit_statusp', as a shell would,
+ * else leaves '*exit_statusp' alone. */
 char *lab_exec(const char *lab, const char *node, char *argv[],
-               const struct lab_options *) OVS_WARN_UNUSED_RESULT;
+               const struct lab_options *, int *exit_statusp)
+    OVS_WARN_UNUSED_RESULT;
 
 #endif /* lab.h */

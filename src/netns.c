@@ -1074,7 +1074,7 @@ out:
 }
 
 char *
-netns_exec(const char *name, char *const argv[])
+netns_exec(const char *name, char *const argv[], int *exit_statusp)
 {
     struct netns_exec_failure f;
     struct netns_exec_env env;
@@ -1092,6 +1092,9 @@ netns_exec(const char *name, char *const argv[])
         execvp(argv[0], argv);
         f.step = NETNS_STEP_EXEC;
         f.error = errno;
+        if (exit_statusp) {
+            *exit_statusp = f.error == ENOENT ? 127 : 126;
+        }
     }
     error = netns_exec_failure_to_string(&env, argv, &f);
     netns_exec_env_destroy(&env);

@@ -147,8 +147,10 @@ char *netns_spawn(const char *name, char *const argv[],
 
 /* Like netns_spawn() without options, but replaces the calling process
  * (which must be single-threaded), as "ip netns exec" does: for an
- * interactive "ovs-lab exec".  Returns only on failure. */
-char *netns_exec(const char *name, char *const argv[])
+ * interactive "ovs-lab exec".  Returns only on failure; if the exec itself
+ * failed, stores 127 (not found) or 126 (other errors) in '*exit_statusp'
+ * if nonnull, as a shell would. */
+char *netns_exec(const char *name, char *const argv[], int *exit_statusp)
     OVS_WARN_UNUSED_RESULT;
 
 #endif /* netns.h */

@@ -17,6 +17,9 @@
 #include "switchdb.h"
 #include "util.h"
 
+/* The exit status of "exec" when ovs-lab itself fails, as env(1)'s. */
+#define EXEC_FAILED 125
+
 /* The options a command accepts, and where. */
 enum {
     ACCEPT_OVSDB = 1 << 0,      /* --ovsdb=REMOTE */
@@ -72,8 +75,8 @@ static const struct {
 static void
 print_command_help(const struct command *cmd)
 {
-    printf("usage: ovs-lab %s %s\n%s\n\n", cmd->name, cmd->args,
-           cmd->summary);
+    printf("usage: ovs-lab %s%s%s\n%s\n\n", cmd->name,
+           cmd->args[0] ? " " : "", cmd->args, cmd->summary);
     for (size_t i = 0; i < ARRAY_SIZE(option_help); i++) {
         if (cmd->accepts & option_help[i].flag) {
             fputs(option_help[i].help, stdout);
@@ -88,9 +91,9 @@ print_command_help(const struct command *cmd)
 static int
 usage_error(const struct command *cmd, const char *what)
 {
-    fprintf(stderr, "ovs-lab %s: %s\nusage: ovs-lab %s %s "
-            "(see ovs-lab %s --help)\n",
-            cmd->name, what, cmd->name, cmd->args, cmd->name);
+    fprintf(stderr, "ovs-lab %s: %s\nusage: ovs-lab %s%s%s "
+            "(see ovs-lab %s --help)\n", cmd->name, what, cmd->name,
+            cmd->args[0] ? " " : "", cmd->args, cmd->name);
     return 2;
 }
 
@@ -218,14 +221,18 @@ cmd_validate(int argc, char *argv[])
             error = scenario_set_name(scenario, lab_options.name);
         }
         if (error) {
+            /* In file order also when both go to one pipe. */
+            fflush(stdout);
             fputs(error, stderr);
             free(error);
             status = 1;
         } else if (!lab_options.quiet) {
-            printf("%s: ok (lab %s: %"PRIuSIZE" nodes, %"PRIuSIZE
-                   " switches, %"PRIuSIZE" checks)\n", argv[i],
-                   scenario->name, scenario->n_nodes, scenario->n_switches,
-                   scenario->n_checks);
+            printf("%s: ok (lab %s: %"PRIuSIZE" node%s, %"PRIuSIZE
+                   " switch%s, %"PRIuSIZE" check%s)\n", argv[i],
+                   scenario->name, scenario->n_nodes,
+                   scenario->n_nodes == 1 ? "" : "s", scenario->n_switches,
+                   scenario->n_switches == 1 ? "" : "es",
+                   scenario->n_checks, scenario->n_checks == 1 ? "" : "s");
         }
         scenario_destroy(scenario);
     }
@@ -271,8 +278,13 @@ cmd_down(int argc, char *argv[])
 static int
 cmd_status(int argc, char *argv[])
 {
-    return report(lab_status(argc ? argv[0] : NULL, json_output,
-                             &lab_options));
+    /* Without privileges namespaces, processes and OVS rows look absent:
+     * say so rather than show a lab that seems broken. */
+    char *error = lab_check_privileges("ovs-lab status");
+
+    return report(error ? error
+                  : lab_status(argc ? argv[0] : NULL, json_output,
+                               &lab_options));
 }
 
 static int
@@ -294,9 +306,18 @@ cmd_exec(int argc, char *argv[])
             return usage_error(find_command("exec"), "no command after --");
         }
     }
-    /* Returns only on failure. */
-    report(lab_exec(argv[0], argv[1], command, &lab_options));
-    return 127;
+    /* Returns only on failure, with the status of env(1) and the shell:
+     * 125 for ovs-lab's own failures, 126 or 127 if COMMAND cannot be
+     * run or is not found. */
+    int status;
+    char *error = lab_check_privileges("ovs-lab exec");
+
+    status = EXEC_FAILED;
+    if (!error) {
+        error = lab_exec(argv[0], argv[1], command, &lab_options, &status);
+    }
+    report(error);
+    return status;
 }
 
 static int
@@ -310,10 +331,15 @@ cmd_ovs(int argc OVS_UNUSED, char *argv[])
 {
     const char *action = argv[0];
 
-    if (!strcmp(action, "start")) {
-        return report(ovs_command_start(lab_options.quiet));
-    } else if (!strcmp(action, "stop")) {
-        return report(ovs_command_stop(lab_options.quiet));
+    if (!strcmp(action, "start") || !strcmp(action, "stop")) {
+        char *what = xasprintf("ovs-lab ovs %s", action);
+        char *error = lab_check_privileges(what);
+
+        free(what);
+        return report(error ? error
+                      : !strcmp(action, "start")
+                      ? ovs_command_start(lab_options.quiet)
+                      : ovs_command_stop(lab_options.quiet));
     } else if (!strcmp(action, "status")) {
         bool running;
         int status = report(ovs_command_status(&running));
@@ -352,7 +378,8 @@ static const struct command commands[] = {
     {"exec", "LAB NODE [--] [COMMAND [ARG...]]",
      "Run COMMAND (default: a shell) in NODE's namespace.",
      "The node's /etc/netns files are in place, as with \"ip netns exec\".\n"
-     "Exit status: COMMAND's.\n",
+     "Exit status: COMMAND's; 125 if ovs-lab failed (no such lab or node),\n"
+     "126 if COMMAND cannot be run, 127 if it is not found.\n",
      OPTIONS_FIRST, 2, -1, cmd_exec},
     {"list", "", "List the running labs, one per line.", "", 0, 0, 0,
      cmd_list},
@@ -390,6 +417,7 @@ usage(void)
     }
     printf("\nRun \"ovs-lab COMMAND --help\" for a command's options.\n"
            "Scenario format: docs/scenario-format.md.\n"
+           "  -h, --help       this help\n"
            "  -V, --version    print the version\n");
 }
 

@@ -35,6 +35,15 @@ t_ok "TCP earth -> neptune carries 256 KiB" t_tcp_transfer "$lab-earth" "$neptun
 t_match "ovs-lab status lists the lab" "lab $lab" "$OVS_LAB" status "$lab"
 t_match "status --json names the namespaces" "\"netns\": \"$lab-earth\"" "$OVS_LAB" status --json "$lab"
 t_match "exec runs a command in a node" "$earth_addr" "$OVS_LAB" exec "$lab" earth -- ip -4 addr show
+# Exit statuses as env(1)'s: the command's own, else 125/126/127.
+exec_status() { "$OVS_LAB" exec "$@" >/dev/null 2>&1; echo $?; }
+t_match "exec passes the command's exit status on" '^3$' exec_status "$lab" earth -- sh -c 'exit 3'
+t_match "exec of a program not found: 127" '^127$' exec_status "$lab" earth -- no-such-program-olt
+echo "echo should not run" >"$T_TMP/not-executable"
+chmod 644 "$T_TMP/not-executable"
+t_match "exec of a file that cannot run: 126" '^126$' exec_status "$lab" earth -- "$T_TMP/not-executable"
+t_match "exec in a node that does not exist: 125" '^125$' exec_status "$lab" pluto -- true
+t_match "exec in a lab that is not up: 125" '^125$' exec_status "$lab-none" earth -- true
 t_match "up of a lab that is already up is refused" "lab $lab is already up" \
     "$OVS_LAB" up -q --name "$lab" "$SCENARIOS/seed002-direct-veth.yaml"
 t_ok "it is still up after the refusal" ip netns exec "$lab-earth" ping -c1 -W2 "$neptune_addr"

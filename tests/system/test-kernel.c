@@ -705,7 +705,7 @@ run_netns_exec(char *argv[], const char *expected_error)
     pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
     if (!pid) {
-        char *error = netns_exec(ns_a, argv);
+        char *error = netns_exec(ns_a, argv, NULL);
         _exit(error && expected_error && strstr(error, expected_error)
               ? 100 : 101);
     }
