@@ -53,6 +53,7 @@
 #include "scenario.h"
 #include "simap.h"
 #include "socket-util.h"
+#include "sset.h"
 #include "switchdb.h"
 #include "timeval.h"
 #include "util.h"
@@ -124,6 +125,53 @@ raise_fd_limit(size_t needed)
     }
 }
 
+/* Appends to 'errors' the host ports that 'd''s lab forwards and a lab
+ * already up forwards too: each lab's DNAT rules are in a table of its
+ * own, and a second rule for a port would silently take its traffic
+ * from the first lab. */
+static void
+check_forwards_free(const struct deploy *d, struct ds *errors)
+{
+    const struct scenario_host *host = &d->scenario->host;
+    struct sset labs = SSET_INITIALIZER(&labs);
+    const char *other;
+
+    if (!host->n_forwards) {
+        return;
+    }
+    state_list(&labs);
+    SSET_FOR_EACH (other, &labs) {
+        struct lab_record record;
+        char *error = NULL;
+
+        if (!strcmp(other, d->plan->lab)
+            || lab_record_load(other, &record, &error)) {
+            free(error);
+            continue;
+        }
+        const struct scenario_host *used = &record.scenario->host;
+        for (size_t i = 0; i < host->n_forwards; i++) {
+            const struct scenario_forward *f = &host->forwards[i];
+
+            for (size_t j = 0; j < used->n_forwards; j++) {
+                const struct scenario_forward *g = &used->forwards[j];
+
+                if (f->port == g->port && f->protocol == g->protocol) {
+                    ds_put_format(errors, "host port %d/%s (line %d) is "
+                                  "already forwarded by lab %s, to %s; "
+                                  "forward another port, or take lab %s "
+                                  "down first\n", f->port,
+                                  f->protocol == IPPROTO_UDP ? "udp" : "tcp",
+                                  f->loc.line, other, g->to_ref.text,
+                                  other);
+                }
+            }
+        }
+        lab_record_destroy(&record);
+    }
+    sset_destroy(&labs);
+}
+
 /* Refuses to start if any name the lab needs is taken, before anything is
  * created, so that a refused "up" has nothing to roll back. */
 static char *
@@ -187,6 +235,8 @@ preflight(const struct deploy *d)
                           br->sw->name);
         }
     }
+
+    check_forwards_free(d, &errors);
 
     /* Programs the lab will need at run time. */
     error_list_add(&errors, dhcp_server_preflight(d->scenario));

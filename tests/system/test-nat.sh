@@ -110,6 +110,25 @@ t_match "nft shows the forward of port 8080 to earth:8000" \
     'tcp dport 8080 dnat to 10\.10\.0\.10:8000' nft list table ip "ovs-lab-$a"
 t_match "IPv4 forwarding is on" '^1$' t_forwarding
 
+# A second lab may not take host port 8080 over.
+b=$(t_lab_name)
+t_cleanup_lab "$b"
+cat >"$T_TMP/same-port.yaml" <<EOF
+switches:
+  sw: {gateway: 10.203.0.1/24}
+nodes:
+  web:
+    interfaces: {eth0: {switch: sw, address: 10.203.0.10/24}}
+host:
+  forward: [{port: 8080, to: web, to-port: 8000}]
+EOF
+t_match "a second lab forwarding port 8080 is refused, naming the first" \
+    "host port 8080/tcp \(line 7\) is already forwarded by lab $a, to earth" \
+    "$OVS_LAB" up -q --name "$b" "$T_TMP/same-port.yaml"
+t_assert_nothing_left "$b"
+t_match "the first lab's forward is still there" 'tcp dport 8080 dnat to 10\.10\.0\.10:8000' \
+    nft list table ip "ovs-lab-$a"
+
 # (1) Egress NAT: upstream sees the host's address, and has no route back.
 t_peer_server "$a-upstream" 9000 "$T_TMP/peer-a"
 t_ok "TCP neptune -> upstream carries 256 KiB through the NAT" \
