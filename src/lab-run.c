@@ -4,6 +4,7 @@
 #include "lab-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,6 +56,75 @@ load_leases(const struct lab_record *record, struct lease_table *leases)
     free(path);
 }
 
+/* Returns an error if report file 'path' (NULL: none; "-": stdout) cannot
+ * be written: found before the lab is deployed, not after its checks. */
+static char *
+check_report_path(const char *path)
+{
+    bool existed;
+    int fd;
+
+    if (!path || !strcmp(path, "-")) {
+        return NULL;
+    }
+    existed = !access(path, F_OK);
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return xasprintf("%s: cannot write the report there: %s", path,
+                         ovs_strerror(errno));
+    }
+    close(fd);
+    if (!existed) {
+        unlink(path);
+    }
+    return NULL;
+}
+
+/* Writes the reports that 'run' asks for of 'results'.  Returns NULL or
+ * the first error. */
+static char *
+write_reports(const struct check_results *results,
+              const struct lab_run_options *run)
+{
+    char *error = NULL;
+
+    if (run->json_path) {
+        error = report_write_json(results, run->json_path);
+    }
+    if (!error && run->junit_path) {
+        error = report_write_junit(results, run->junit_path);
+    }
+    return error;
+}
+
+/* Writes the report files of a run whose lab could not be deployed, with
+ * that as its one failed result, so that CI still finds them; 'error' is
+ * the deploy's message.  Returns 'error', with a failure to write the
+ * files added. */
+static char *
+report_deploy_failure(const char *path, const struct lab_options *options,
+                      const struct lab_run_options *run, char *error)
+{
+    struct check_results results;
+    char *write_error;
+
+    if (!run->json_path && !run->junit_path) {
+        return error;
+    }
+    check_results_init(&results, options->name ? options->name : path, path);
+    check_results_add_problem(&results, "deploy", "%s", error);
+    write_error = write_reports(&results, run);
+    check_results_destroy(&results);
+    if (write_error) {
+        char *both = xasprintf("%s\n%s", error, write_error);
+
+        free(error);
+        free(write_error);
+        error = both;
+    }
+    return error;
+}
+
 char *
 lab_run(const char *path, const struct lab_options *options,
         const struct lab_run_options *run, int *exit_status)
@@ -68,10 +138,17 @@ lab_run(const char *path, const struct lab_options *options,
     *exit_status = 1;
     error = lab_check_privileges("ovs-lab run");
     if (!error) {
-        error = lab_deploy(path, options, &record);
+        error = check_report_path(run->json_path);
+    }
+    if (!error) {
+        error = check_report_path(run->junit_path);
     }
     if (error) {
         return error;
+    }
+    error = lab_deploy(path, options, &record);
+    if (error) {
+        return report_deploy_failure(path, options, run, error);
     }
 
     lease_table_init(&leases);
@@ -92,15 +169,13 @@ lab_run(const char *path, const struct lab_options *options,
                                   "down");
     }
 
-    /* The report is what "run" is for: -q only silences progress. */
-    report_print(&results, stdout);
+    /* The report is what "run" is for: -q only silences progress.  With
+     * the JSON on stdout ("--json -"), the table goes to stderr so that
+     * stdout parses. */
+    report_print(&results, (run->json_path && !strcmp(run->json_path, "-")
+                            ? stderr : stdout));
     fflush(stdout);
-    if (run->json_path) {
-        error = report_write_json(&results, run->json_path);
-    }
-    if (!error && run->junit_path) {
-        error = report_write_junit(&results, run->junit_path);
-    }
+    error = write_reports(&results, run);
     *exit_status = check_results_n_failed(&results) ? 1 : 0;
 
     if (!run->keep || lab_interrupted()) {

@@ -64,7 +64,8 @@ static const struct {
       "                   ovs-lab's private one; also $OVS_LAB_OVSDB\n" },
     { ACCEPT_REPORTS,
       "  --keep           leave the lab up after the checks\n"
-      "  --json=FILE      also write the report as JSON\n"
+      "  --json=FILE      also write the report as JSON (- for stdout,\n"
+      "                   the table then goes to stderr)\n"
       "  --junit=FILE     also write the report as JUnit XML (for CI)\n" },
     { ACCEPT_JSON_FLAG,
       "  --json           machine-readable output\n" },
@@ -359,7 +360,8 @@ static const struct command commands[] = {
     {"run", "[OPTIONS] FILE",
      "Deploy a lab, run its checks, report, tear it down.",
      "Exit status: 0 if every check held, 1 if one failed or the lab\n"
-     "could not be deployed, 2 for a usage error.\n",
+     "could not be deployed (the report files then say why), 2 for a\n"
+     "usage error.\n",
      ACCEPT_NAME | ACCEPT_OVSDB | ACCEPT_QUIET | ACCEPT_REPORTS, 1, 1,
      cmd_run},
     {"up", "[OPTIONS] FILE",

@@ -68,13 +68,40 @@ EOF
 "$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/wrong.xml" --json "$T_TMP/wrong.json" "$T_TMP/wrong.yaml" >"$T_TMP/wrong.out" 2>&1
 t_ok "a run with a failing check exits 1" test $? = 1
 t_match "JUnit names the failing ping" '<testcase[^>]*name="a wrongly expected to reach c"[^>]*[^/]>[[:space:]]*<failure' \
-    tr -d '\n' <"$T_TMP/wrong.xml"
+    bash -c "tr -d '\n' <'$T_TMP/wrong.xml'"
 t_match "JUnit names the failing tcp check" '<testcase[^>]*name="nothing listens on b port 9"[^>]*[^/]>[[:space:]]*<failure' \
-    tr -d '\n' <"$T_TMP/wrong.xml"
+    bash -c "tr -d '\n' <'$T_TMP/wrong.xml'"
 t_match "JUnit counts 2 failures of 3" 'tests="3"[^>]*failures="2"|failures="2"[^>]*tests="3"' \
     cat "$T_TMP/wrong.xml"
 t_ok "the JSON report parses and says 1 passed" \
     python3 -c "import json,sys; r=json.load(open('$T_TMP/wrong.json')); sys.exit(0 if r['passed']==1 and r['failed']==2 else 1)"
+t_assert_nothing_left "$lab"
+
+# --- report files: on stdout, unwritable, and when the lab cannot be made ---
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+"$OVS_LAB" run -q --name "$lab" --json - "$T_TMP/wrong.yaml" >"$T_TMP/stdout.json" 2>"$T_TMP/stderr.txt"
+t_ok "with --json -, stdout is the JSON report alone" \
+    python3 -c "import json,sys; r=json.load(open('$T_TMP/stdout.json')); sys.exit(0 if r['failed']==2 else 1)"
+t_match "...and the table is on stderr" '^FAIL +a wrongly expected to reach c' cat "$T_TMP/stderr.txt"
+t_assert_nothing_left "$lab"
+t_match "an unwritable report file is refused before the lab is made" \
+    "$T_TMP/no-such-dir/r.xml: cannot write the report there" \
+    "$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/no-such-dir/r.xml" "$T_TMP/wrong.yaml"
+t_assert_nothing_left "$lab"
+# (A scenario with an error: the same for a deploy that fails later.)
+cat >"$T_TMP/taken.yaml" <<EOF
+nodes:
+  a:
+    interfaces: {eth0: {host: {name: lo}}}
+EOF
+"$OVS_LAB" run -q --name "$lab" --junit "$T_TMP/taken.xml" --json "$T_TMP/taken.json" "$T_TMP/taken.yaml" >/dev/null 2>&1
+t_ok "a run whose lab cannot be deployed exits 1" test $? = 1
+t_match "...and its JUnit file has the deploy's failure" \
+    '<testcase[^>]*name="deploy"[^>]*>[[:space:]]*<failure[^>]*taken.yaml:3:38: error: invalid host-side interface name' \
+    bash -c "tr -d '\n' <'$T_TMP/taken.xml'"
+t_ok "...and so has its JSON report" \
+    python3 -c "import json,sys; r=json.load(open('$T_TMP/taken.json')); sys.exit(0 if r['failed']==1 and 'lo' in r['checks'][0]['observed'] else 1)"
 t_assert_nothing_left "$lab"
 
 # --- dnsmasq dies during the run: reported, lab still torn down -------------
