@@ -23,6 +23,9 @@
 VLOG_DEFINE_THIS_MODULE(check);
 
 /* Longest excerpt of a command or of its output shown in a result. */
+/* How often check_run_all() asks env->stop whether to end. */
+#define STOP_POLL_MS 100
+
 #define CHECK_EXCERPT_MAX 60
 
 /* Isolation checks over more nodes than this get a short generated
@@ -552,6 +555,47 @@ finish_exec(const struct check_task *task, const struct check_execs *execs,
     result->observed = ds_steal_cstr(&observed);
 }
 
+/* Whether 'task' has its verdict although the checks were stopped: a dhcp
+ * check always (leases are known), a probe or a command that ended.  An
+ * isolation matrix is only judged whole. */
+static bool
+task_has_verdict(const struct check_task *task,
+                 const struct check_prober *prober,
+                 const struct check_execs *execs)
+{
+    switch (task->check->kind) {
+    case SCENARIO_CHECK_PING:
+    case SCENARIO_CHECK_TCP:
+        return (task->pick.result != CHECK_PICKED
+                || check_prober_result(prober, task->probe)->done);
+    case SCENARIO_CHECK_DHCP:
+        return true;
+    case SCENARIO_CHECK_EXEC:
+        return check_execs_result(execs, task->job)->done;
+    case SCENARIO_CHECK_ISOLATION:
+        return false;
+    }
+    return false;
+}
+
+/* The failed result of a check stopped before its verdict. */
+static void
+finish_interrupted(const struct check_task *task,
+                   struct check_results *results)
+{
+    const struct scenario_check *check = task->check;
+    char *name = check->name ? xstrdup(check->name) : generated_name(check);
+    struct check_result *result;
+
+    result = check_results_add(results, scenario_check_kind_name(check->kind),
+                               name);
+    result->loc = check->loc;
+    result->expected = xstrdup("a verdict");
+    result->observed = xstrdup("interrupted before the check ended");
+    result->passed = false;
+    free(name);
+}
+
 static void
 finish_task(const struct check_env *env, const struct check_task *task,
             const struct check_prober *prober,
@@ -604,6 +648,7 @@ check_run_all(const struct check_env *env, struct check_results *results)
     long long int start = time_msec();
     struct scenario_holders holders;
     struct check_pollset ps;
+    bool stopped = false;
 
     scenario_holders_init(&holders);
     check_holders_add_all(env, &holders);
@@ -623,7 +668,14 @@ check_run_all(const struct check_env *env, struct check_results *results)
         check_pollset_clear(&ps);
         check_prober_wait(prober, &ps);
         check_execs_wait(execs, &ps);
+        if (env->stop) {
+            check_pollset_wake_at(&ps, time_msec() + STOP_POLL_MS);
+        }
         check_pollset_block(&ps);
+        if (env->stop && env->stop()) {
+            stopped = true;
+            break;
+        }
         check_prober_run(prober, &ps);
         run_isolation(tasks, s->n_checks, prober);
         check_execs_run(execs, &ps);
@@ -631,7 +683,11 @@ check_run_all(const struct check_env *env, struct check_results *results)
     check_pollset_destroy(&ps);
 
     for (size_t i = 0; i < s->n_checks; i++) {
-        finish_task(env, &tasks[i], prober, execs, results);
+        if (stopped && !task_has_verdict(&tasks[i], prober, execs)) {
+            finish_interrupted(&tasks[i], results);
+        } else {
+            finish_task(env, &tasks[i], prober, execs, results);
+        }
     }
     results->duration_ms += time_msec() - start;
 

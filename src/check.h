@@ -54,6 +54,10 @@ struct check_env {
     const struct scenario *scenario;
     const struct plan *plan;            /* Namespace names. */
     const struct lease_table *leases;   /* DHCP leases, or NULL if none. */
+    bool (*stop)(void);                 /* If nonnull, asked every 0.1 s:
+                                         * true ends the checks at once,
+                                         * those without a verdict yet
+                                         * failing as interrupted. */
 };
 
 /* One part of a result, e.g. one ordered pair of an isolation matrix. */

@@ -157,6 +157,7 @@ lab_run(const char *path, const struct lab_options *options,
         .scenario = record.scenario,
         .plan = record.plan,
         .leases = &leases,
+        .stop = lab_interrupted,
     };
     check_results_init(&results, record.state.lab, path);
     if (!lab_interrupted()) {

@@ -145,6 +145,37 @@ t_ok "an interrupted run exits 130" test $? = 130
 t_match "it says it was interrupted" 'interrupted' cat "$T_TMP/int.out"
 t_assert_nothing_left "$lab"
 
+# --- Ctrl-C while the checks run: they end at once, without a verdict ------
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+cat >"$T_TMP/long-check.yaml" <<EOF
+nodes:
+  a:
+    interfaces: {eth0: {peer: b.eth0, address: 10.5.1.1/24}}
+  b:
+    interfaces: {eth0: {address: 10.5.1.2/24}}
+checks:
+  - ping: {from: a, to: b, name: quick ping}
+  - exec: {node: a, command: "sleep 30", timeout: 60s, name: long command}
+EOF
+"$OVS_LAB" run -q --name "$lab" "$T_TMP/long-check.yaml" >"$T_TMP/long.out" 2>&1 &
+run_pid=$!
+for i in $(seq 200); do
+    ip netns exec "$lab-a" pgrep -x sleep >/dev/null 2>&1 && break
+    sleep 0.05
+done
+int_sent=$(date +%s%N)
+kill -INT "$run_pid"
+wait "$run_pid"
+run_status=$?
+int_ms=$(( ($(date +%s%N) - int_sent) / 1000000 ))
+t_ok "a run interrupted during its checks exits 130" test "$run_status" = 130
+t_ok "within 5 s, not the command's 30 s ($int_ms ms)" test "$int_ms" -lt 5000
+t_match "the unfinished check is reported as interrupted" \
+    '^FAIL +long command .*interrupted before the check ended' cat "$T_TMP/long.out"
+t_match "the finished one keeps its verdict" '^PASS +quick ping' cat "$T_TMP/long.out"
+t_assert_nothing_left "$lab"
+
 # --- dnsmasq missing: a clear error before anything is deployed -------------
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
