@@ -578,10 +578,10 @@ task_has_verdict(const struct check_task *task,
     return false;
 }
 
-/* The failed result of a check stopped before its verdict. */
-static void
-finish_interrupted(const struct check_task *task,
-                   struct check_results *results)
+/* Appends the result of 'task''s check, named and placed, for the caller
+ * to fill in. */
+static struct check_result *
+add_task_result(const struct check_task *task, struct check_results *results)
 {
     const struct scenario_check *check = task->check;
     char *name = check->name ? xstrdup(check->name) : generated_name(check);
@@ -590,10 +590,20 @@ finish_interrupted(const struct check_task *task,
     result = check_results_add(results, scenario_check_kind_name(check->kind),
                                name);
     result->loc = check->loc;
+    free(name);
+    return result;
+}
+
+/* The failed result of a check stopped before its verdict. */
+static void
+finish_interrupted(const struct check_task *task,
+                   struct check_results *results)
+{
+    struct check_result *result = add_task_result(task, results);
+
     result->expected = xstrdup("a verdict");
     result->observed = xstrdup("interrupted before the check ended");
     result->passed = false;
-    free(name);
 }
 
 static void
@@ -602,13 +612,7 @@ finish_task(const struct check_env *env, const struct check_task *task,
             const struct check_execs *execs, struct check_results *results)
 {
     const struct scenario_check *check = task->check;
-    char *name = check->name ? xstrdup(check->name) : generated_name(check);
-    struct check_result *result;
-
-    result = check_results_add(results, scenario_check_kind_name(check->kind),
-                               name);
-    result->loc = check->loc;
-    free(name);
+    struct check_result *result = add_task_result(task, results);
 
     switch (check->kind) {
     case SCENARIO_CHECK_PING:

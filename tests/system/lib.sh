@@ -102,6 +102,17 @@ t_exit_cleanup() {
 trap t_exit_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# t_wait_process NETNS NAME: waits up to 10 s until a process named NAME
+# runs in namespace NETNS (e.g. a lab's command, before interrupting it).
+t_wait_process() {
+    local _
+    for _ in $(seq 200); do
+        ip netns exec "$1" pgrep -x "$2" >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 t_done() {
     echo "$t_passed passed, $t_failed failed"
     [ "$t_failed" = 0 ]

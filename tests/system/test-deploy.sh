@@ -215,10 +215,7 @@ EOF
 start_slow_up() {
     "$OVS_LAB" up --name "$1" "$T_TMP/slow-start.yaml" >"$2" 2>&1 &
     up_pid=$!
-    for _ in $(seq 100); do
-        ip netns exec "$1-b" pgrep -x sleep >/dev/null 2>&1 && break
-        sleep 0.05
-    done
+    t_wait_process "$1-b" sleep
 }
 start_slow_up "$lab" "$T_TMP/int.out"
 kill -INT "$up_pid"

@@ -160,10 +160,7 @@ checks:
 EOF
 "$OVS_LAB" run -q --name "$lab" "$T_TMP/long-check.yaml" >"$T_TMP/long.out" 2>&1 &
 run_pid=$!
-for i in $(seq 200); do
-    ip netns exec "$lab-a" pgrep -x sleep >/dev/null 2>&1 && break
-    sleep 0.05
-done
+t_wait_process "$lab-a" sleep
 int_sent=$(date +%s%N)
 kill -INT "$run_pid"
 wait "$run_pid"
