@@ -214,6 +214,17 @@ cmd_validate(int argc, char *argv[])
 {
     int status = 0;
 
+    if (lab_options.name && !scenario_is_valid_lab_name(lab_options.name)) {
+        /* Said once, not once per file. */
+        char *what = xasprintf("invalid lab name \"%s\" for --name; use 1 "
+                               "to %d letters, digits, '-' or '_', starting "
+                               "with a letter or digit", lab_options.name,
+                               SCENARIO_LAB_NAME_MAX);
+
+        status = usage_error(find_command("validate"), what);
+        free(what);
+        return status;
+    }
     for (int i = 0; i < argc; i++) {
         struct scenario *scenario;
         char *error = scenario_load_file(argv[i], &scenario);

@@ -28,6 +28,10 @@ t_ok "validate FILE -q: the same output as -q FILE" \
     test "$out" = "$quiet_before"
 run_ovs_lab validate "$scenario" --name=other-name
 t_ok "validate FILE --name=LAB: exit status 0" test "$rc" = 0
+run_ovs_lab validate "$scenario" "$scenario" --name='bad name!'
+t_ok "validate with an invalid --name: exit status 2" test "$rc" = 2
+t_match "...said once, with what a name may hold" \
+    '^1$' bash -c "\"$OVS_LAB\" validate '$scenario' '$scenario' --name='bad name!' 2>&1 | grep -c 'invalid lab name \"bad name!\" for --name; use 1 to'"
 
 run_ovs_lab validate "$bad" -q
 t_ok "an invalid file is still reported with -q after it: exit status 1" \
