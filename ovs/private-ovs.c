@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "file-util.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
@@ -270,31 +271,16 @@ lock_instance(const struct instance *inst, int *fdp)
     long long int deadline = time_msec() + inst->timeout_ms;
 
     for (;;) {
-        struct stat a, b;
-        int fd;
+        /* Stopping the instance deletes the lock file while holding it
+         * (see file_try_lock()). */
+        int err = file_try_lock(inst->lock, 0600, fdp);
 
-        /* O_CLOEXEC: a daemon started while we hold the lock must not
-         * inherit it. */
-        fd = open(inst->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) {
-            return xasprintf("%s: cannot open lock file (%s)", inst->lock,
-                             ovs_strerror(errno));
-        }
-        if (!flock(fd, LOCK_EX | LOCK_NB)) {
-            /* Stopping the instance deletes the lock file while holding it;
-             * a lock on a deleted file locks nothing. */
-            if (!fstat(fd, &a) && !stat(inst->lock, &b)
-                && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
-                *fdp = fd;
-                return NULL;
-            }
-        } else if (errno != EWOULDBLOCK && errno != EINTR) {
-            int error = errno;
-            close(fd);
+        if (!err) {
+            return NULL;
+        } else if (err != EWOULDBLOCK && err != EINTR) {
             return xasprintf("%s: cannot lock (%s)", inst->lock,
-                             ovs_strerror(error));
+                             ovs_strerror(err));
         }
-        close(fd);
 
         if (time_msec() >= deadline) {
             return xasprintf("%s: another ovs-lab process kept the private "

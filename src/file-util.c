@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "openvswitch/dynamic-string.h"
@@ -149,6 +151,35 @@ file_format_tail(const char *path, size_t n_lines)
     }
     svec_destroy(&lines);
     return ds_steal_cstr(&tail);
+}
+
+int
+file_try_lock(const char *path, mode_t mode, int *fdp)
+{
+    for (;;) {
+        struct stat opened, named;
+        int fd;
+
+        /* O_CLOEXEC: a program started while the lock is held must not
+         * inherit it. */
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode);
+        if (fd < 0) {
+            return errno;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB)) {
+            int err = errno;
+
+            close(fd);
+            return err;
+        }
+        if (!fstat(fd, &opened) && !stat(path, &named)
+            && opened.st_dev == named.st_dev
+            && opened.st_ino == named.st_ino) {
+            *fdp = fd;
+            return 0;
+        }
+        close(fd);
+    }
 }
 
 char *

@@ -4,6 +4,7 @@
 #define FILE_UTIL_H 1
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct svec;
 
@@ -32,6 +33,15 @@ int file_read_last_lines(const char *path, size_t n_lines,
  * be read: the end of a program's log, for a message that says why it
  * failed.  Malloc'd; the caller frees it. */
 char *file_format_tail(const char *path, size_t n_lines);
+
+/* Tries once, without waiting, to take an exclusive flock on lock file
+ * 'path' (created with 'mode' if missing).  Holders may remove the file
+ * while they hold it, so that a lock taken on the file after it was
+ * removed locks nothing: then the new file at 'path' is locked instead.
+ * Returns 0 and stores the locked descriptor (close it to unlock) in
+ * '*fdp', EWOULDBLOCK if another process holds the lock, or another
+ * positive errno. */
+int file_try_lock(const char *path, mode_t mode, int *fdp);
 
 /* Returns the full path (malloc'd) of the executable 'name' in the first of
  * the colon-separated directories 'dirs' that has one, or NULL.  Empty

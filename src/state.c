@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -210,19 +209,26 @@ struct state_lock {
     int fd;
 };
 
-/* Reads what the holder of the lock file 'fd' wrote ("PID COMMAND"). */
+/* Describes the holder of lock file 'path' from what it wrote ("PID
+ * COMMAND"): "\"ovs-lab up\" (pid 123)" (malloc'd).  The holder may not
+ * have written it yet, or be gone already. */
 static char *
-read_lock_holder(int fd)
+describe_lock_holder(const char *path)
 {
-    char buf[64];
-    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    char *text = NULL;
+    char *description;
+    long int pid;
+    int n = 0;
 
-    if (n <= 0) {
-        return xstrdup("unknown");
+    if (!file_read_string(path, &text)
+        && sscanf(text, "%ld %n", &pid, &n) == 1 && n && text[n]) {
+        text[n + strcspn(text + n, "\n")] = '\0';
+        description = xasprintf("\"ovs-lab %s\" (pid %ld)", text + n, pid);
+    } else {
+        description = xstrdup("another \"ovs-lab up\" or \"down\"");
     }
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    return xstrdup(buf);
+    free(text);
+    return description;
 }
 
 char *
@@ -230,62 +236,38 @@ state_lock_lab(const char *lab, const char *command,
                struct state_lock **lockp)
 {
     char *path = xasprintf("%s/.%s.lock", STATE_LABS_DIR, lab);
-    char *error = NULL;
-    int err = make_dirs();
-    int fd = -1;
+    char *error;
+    int err, fd;
 
     *lockp = NULL;
-    while (!err) {
-        struct stat opened, named;
-
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            err = errno;
-            break;
-        }
-        if (flock(fd, LOCK_EX | LOCK_NB)) {
-            if (errno == EWOULDBLOCK) {
-                char *holder = read_lock_holder(fd);
-                char *pid_end = holder + strspn(holder, "0123456789");
-
-                error = xasprintf("lab %s: \"ovs-lab%s\" (pid %.*s) is "
-                                  "working on it; wait until it is done",
-                                  lab, *pid_end ? pid_end : " up or down",
-                                  (int) (pid_end - holder), holder);
-                free(holder);
-            } else {
-                err = errno;
-            }
-            break;
-        }
-        /* Locked, but the previous holder may have removed the file in the
-         * meantime: then this lock guards nothing, take a new file's. */
-        if (!fstat(fd, &opened) && !stat(path, &named)
-            && opened.st_dev == named.st_dev
-            && opened.st_ino == named.st_ino) {
-            char *holder = xasprintf("%ld %s\n", (long int) getpid(),
-                                     command);
-            size_t len = strlen(holder);
-
-            /* Only for messages: a failure here costs nothing else. */
-            if (ftruncate(fd, 0) || pwrite(fd, holder, len, 0) != len) {
-                /* Ignored. */
-            }
-            free(holder);
-
-            struct state_lock *lock = xmalloc(sizeof *lock);
-            lock->path = path;
-            lock->fd = fd;
-            *lockp = lock;
-            return NULL;
-        }
-        close(fd);
-        fd = -1;
+    err = make_dirs();
+    if (!err) {
+        err = file_try_lock(path, 0644, &fd);
     }
-    if (fd >= 0) {
-        close(fd);
+    if (!err) {
+        char *holder = xasprintf("%ld %s\n", (long int) getpid(), command);
+        size_t len = strlen(holder);
+
+        /* Only for messages: a failure here costs nothing else. */
+        if (ftruncate(fd, 0) || pwrite(fd, holder, len, 0) != len) {
+            /* Ignored. */
+        }
+        free(holder);
+
+        struct state_lock *lock = xmalloc(sizeof *lock);
+        lock->path = path;
+        lock->fd = fd;
+        *lockp = lock;
+        return NULL;
     }
-    if (err) {
+
+    if (err == EWOULDBLOCK) {
+        char *holder = describe_lock_holder(path);
+
+        error = xasprintf("lab %s: %s is working on it; wait until it is "
+                          "done", lab, holder);
+        free(holder);
+    } else {
         error = xasprintf("cannot lock lab %s (%s): %s", lab, path,
                           ovs_strerror(err));
     }
