@@ -334,16 +334,6 @@ mtu_allows_ipv6(int mtu)
     return !mtu || mtu >= 1280;
 }
 
-/* The MTU the veth of 'iface' gets (see plan_build()): its own, or its
- * peer's; 0 for the default. */
-static int
-iface_mtu(const struct scenario_iface *iface)
-{
-    return (iface->mtu ? iface->mtu
-            : iface->link == SCENARIO_LINK_PEER && iface->peer
-            ? iface->peer->mtu : 0);
-}
-
 /* Brings up node interface 'iface', whose index is 'ifindex'.
  *
  * An interface without planned IPv6 addresses gets no link-local one
@@ -354,7 +344,8 @@ static void
 bring_up_iface(struct rtnl_batch *batch, int ifindex,
                const struct scenario_iface *iface)
 {
-    if (!iface_has_ipv6(iface) && mtu_allows_ipv6(iface_mtu(iface))) {
+    if (!iface_has_ipv6(iface)
+        && mtu_allows_ipv6(scenario_iface_link_mtu(iface))) {
         rtnl_link_set_ipv6_link_local(batch, ifindex, iface->name, false);
     }
     rtnl_link_set_up(batch, ifindex, iface->name, true);

@@ -160,7 +160,7 @@ plan_veths(const struct scenario *s, struct plan *plan)
             veth->a = iface;
             veth->a_netns = i;
             veth->a_mac = iface_mac(s, plan->lab_hash, iface);
-            veth->mtu = iface->mtu;
+            veth->mtu = scenario_iface_link_mtu(iface);
 
             if (iface->link == SCENARIO_LINK_PEER) {
                 veth->kind = PLAN_VETH_PEER;
@@ -168,11 +168,6 @@ plan_veths(const struct scenario *s, struct plan *plan)
                 veth->b_netns = node_index(s, iface->peer->node);
                 veth->b_mac = iface_mac(s, plan->lab_hash, iface->peer);
                 veth->b_name = xstrdup(iface->peer->name);
-                /* Both ends must agree on the MTU; the validator makes sure
-                 * they do not contradict each other. */
-                if (!veth->mtu) {
-                    veth->mtu = iface->peer->mtu;
-                }
                 continue;
             }
 

@@ -707,21 +707,6 @@ validate_overlapping_subnets(struct validator *v)
     }
 }
 
-/* The MTU that 'iface''s veth pair gets, as plan.c chooses it: that of
- * the end declared first if it has one, else the other end's; 0 for the
- * kernel's default. */
-static int
-iface_link_mtu(const struct scenario_iface *iface)
-{
-    const struct scenario_iface *first = iface, *second = iface->peer;
-
-    if (second && second->peer_first) {
-        first = second;
-        second = iface;
-    }
-    return first->mtu ? first->mtu : second ? second->mtu : 0;
-}
-
 /* A veth pair has one MTU: both ends of a direct link that set one must
  * set the same. */
 static void
@@ -762,7 +747,7 @@ validate_ipv6_mtu(struct validator *v)
 
         for (size_t j = 0; j < node->n_ifaces; j++) {
             const struct scenario_iface *iface = &node->ifaces[j];
-            int mtu = iface_link_mtu(iface);
+            int mtu = scenario_iface_link_mtu(iface);
 
             for (size_t k = 0; mtu && mtu < 1280 && k < iface->n_addrs;
                  k++) {

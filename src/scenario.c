@@ -427,6 +427,18 @@ scenario_iface_ipv4(const struct scenario_iface *iface)
     return NULL;
 }
 
+int
+scenario_iface_link_mtu(const struct scenario_iface *iface)
+{
+    const struct scenario_iface *first = iface, *second = iface->peer;
+
+    if (second && second->peer_first) {
+        first = second;
+        second = iface;
+    }
+    return first->mtu ? first->mtu : second ? second->mtu : 0;
+}
+
 bool
 scenario_iface_has_address(const struct scenario_iface *iface)
 {

@@ -572,6 +572,11 @@ struct scenario_iface *scenario_node_find_iface(const struct scenario_node *,
 const struct scenario_addr *scenario_iface_ipv4(
     const struct scenario_iface *);
 
+/* The MTU of 'iface''s link, 0 for the kernel's default: its own, or for
+ * a direct link (peer) whose end declared first sets none, the other
+ * end's.  The validator refuses two ends with different MTUs. */
+int scenario_iface_link_mtu(const struct scenario_iface *);
+
 /* True if 'iface' has a static address or gets one by DHCP.  A trunk port,
  * or an interface with neither, never has an address. */
 bool scenario_iface_has_address(const struct scenario_iface *);
