@@ -423,6 +423,27 @@ netns_for_each_process(void (*cb)(pid_t, const char *proc_path,
     return 0;
 }
 
+static int
+netns_id_compare(const void *a_, const void *b_)
+{
+    const struct netns_id *a = a_, *b = b_;
+
+    return (a->dev != b->dev ? (a->dev < b->dev ? -1 : 1)
+            : a->ino != b->ino ? (a->ino < b->ino ? -1 : 1)
+            : 0);
+}
+
+static bool
+netns_id_in(const struct netns_id *id, const struct netns_id *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!netns_id_compare(id, &ids[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* What netns_collect_pids() passes to collect_pid(). */
 struct netns_pids {
     const struct netns_id *ids;
@@ -437,14 +458,11 @@ collect_pid(pid_t pid, const char *proc_path OVS_UNUSED,
 {
     struct netns_pids *c = c_;
 
-    for (size_t i = 0; i < c->n_ids; i++) {
-        if (id->dev == c->ids[i].dev && id->ino == c->ids[i].ino) {
-            if (c->n >= c->allocated) {
-                c->pids = x2nrealloc(c->pids, &c->allocated, sizeof *c->pids);
-            }
-            c->pids[c->n++] = pid;
-            break;
+    if (netns_id_in(id, c->ids, c->n_ids)) {
+        if (c->n >= c->allocated) {
+            c->pids = x2nrealloc(c->pids, &c->allocated, sizeof *c->pids);
         }
+        c->pids[c->n++] = pid;
     }
 }
 
@@ -577,27 +595,6 @@ netns_kill_all_set(const struct sset *names, int grace_ms)
     error = netns_kill_ids(ids, n_ids, grace_ms);
     free(ids);
     return error;
-}
-
-static int
-netns_id_compare(const void *a_, const void *b_)
-{
-    const struct netns_id *a = a_, *b = b_;
-
-    return (a->dev != b->dev ? (a->dev < b->dev ? -1 : 1)
-            : a->ino != b->ino ? (a->ino < b->ino ? -1 : 1)
-            : 0);
-}
-
-static bool
-netns_id_in(const struct netns_id *id, const struct netns_id *ids, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!netns_id_compare(id, &ids[i])) {
-            return true;
-        }
-    }
-    return false;
 }
 
 /* Stores in '*idsp' (malloc'd, sorted) and '*np' the namespaces that have a
