@@ -78,11 +78,34 @@ compare_errors(const void *a_, const void *b_)
     }
 }
 
-/* Sorts by position; errors at the same position keep their order. */
+static bool
+same_loc(const struct scenario_loc *a, const struct scenario_loc *b)
+{
+    return a->line == b->line && a->column == b->column;
+}
+
+/* Returns true if one of the first 'n' errors of 'sorted' is 'e' again:
+ * the same message at the same position. */
+static bool
+is_repeated(const struct scenario_error *sorted, size_t n,
+            const struct scenario_error *e)
+{
+    for (; n > 0 && same_loc(&sorted[n - 1].loc, &e->loc); n--) {
+        if (!strcmp(sorted[n - 1].msg, e->msg)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sorts by position; errors at the same position keep their order.  An
+ * error said twice at one position is kept once: a value that YAML aliases
+ * put in several places is checked in each of them, and each finds the
+ * same mistake at the anchor. */
 void
 scenario_errors_sort(struct scenario_errors *errors)
 {
-    size_t n = errors->n;
+    size_t n = errors->n, n_kept = 0;
     struct scenario_error **ptrs = xmalloc(n * sizeof *ptrs + 1);
     struct scenario_error *sorted = xmalloc(n * sizeof *sorted + 1);
 
@@ -91,11 +114,16 @@ scenario_errors_sort(struct scenario_errors *errors)
     }
     qsort(ptrs, n, sizeof *ptrs, compare_errors);
     for (size_t i = 0; i < n; i++) {
-        sorted[i] = *ptrs[i];
+        if (is_repeated(sorted, n_kept, ptrs[i])) {
+            free(ptrs[i]->msg);
+        } else {
+            sorted[n_kept++] = *ptrs[i];
+        }
     }
     free(ptrs);
     free(errors->errors);
     errors->errors = sorted;
+    errors->n = n_kept;
     errors->allocated = n;
 }
 
