@@ -951,19 +951,18 @@ write_files(struct deploy *d, size_t *n_files)
     return error;
 }
 
-/* Tries to connect to TCP 'port' from inside the namespace of 'netns_fd', at
- * the loopback address and at each of 'node''s static IPv4 addresses
- * (a server may listen on one address only).  Returns true once one
- * connection succeeds. */
+/* Returns true if a TCP connection to 'ip' port 'port' succeeds from inside
+ * the namespace of 'netns_fd'.  Only the namespace's own addresses are
+ * tried, so connect() answers at once. */
 static bool
-port_is_listening(int netns_fd, const struct scenario_node *node, int port)
+tcp_connects_in(int netns_fd, ovs_be32 ip, int port)
 {
     struct sockaddr_in sin = {
         .sin_family = AF_INET,
         .sin_port = htons(port),
-        .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+        .sin_addr.s_addr = ip,
     };
-    bool listening = false;
+    bool connected;
     int saved, fd;
 
     if (netns_enter(netns_fd, &saved)) {
@@ -974,27 +973,31 @@ port_is_listening(int netns_fd, const struct scenario_node *node, int port)
     if (fd < 0) {
         return false;
     }
-    listening = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
+    connected = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
     close(fd);
-    for (size_t i = 0; !listening && i < node->n_ifaces; i++) {
+    return connected;
+}
+
+/* Tries to connect to TCP 'port' from inside the namespace of 'netns_fd', at
+ * the loopback address and at each of 'node''s static IPv4 addresses
+ * (a server may listen on one address only).  Returns true once one
+ * connection succeeds. */
+static bool
+port_is_listening(int netns_fd, const struct scenario_node *node, int port)
+{
+    if (tcp_connects_in(netns_fd, htonl(INADDR_LOOPBACK), port)) {
+        return true;
+    }
+    for (size_t i = 0; i < node->n_ifaces; i++) {
         const struct scenario_addr *addr
             = scenario_iface_ipv4(&node->ifaces[i]);
 
-        if (addr) {
-            if (netns_enter(netns_fd, &saved)) {
-                return false;
-            }
-            fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-            netns_leave(saved);
-            if (fd < 0) {
-                return false;
-            }
-            sin.sin_addr.s_addr = scenario_addr_ipv4(addr);
-            listening = !connect(fd, (struct sockaddr *) &sin, sizeof sin);
-            close(fd);
+        if (addr
+            && tcp_connects_in(netns_fd, scenario_addr_ipv4(addr), port)) {
+            return true;
         }
     }
-    return listening;
+    return false;
 }
 
 /* A started command that "up" waits for. */
