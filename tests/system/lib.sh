@@ -142,9 +142,10 @@ EOF
 }
 
 # Starts a TCP echo server for one connection in namespace $1 on port $2,
-# in the background; waits until it listens.
+# in the background; waits until it listens.  With $3, it writes the
+# client's address to that file (what NAT made of it).
 t_tcp_echo_server() {
-    ip netns exec "$1" python3 - "$2" <<'EOF' &
+    ip netns exec "$1" python3 - "$2" "${3:-}" <<'EOF' &
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -152,9 +153,11 @@ s.bind(("", int(sys.argv[1])))
 s.listen(1)
 s.settimeout(20)
 try:
-    c, _ = s.accept()
+    c, peer = s.accept()
 except socket.timeout:
     sys.exit(1)
+if sys.argv[2]:
+    open(sys.argv[2], "w").write(peer[0] + "\n")
 c.settimeout(5)
 while True:
     d = c.recv(65536)

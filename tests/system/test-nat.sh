@@ -12,28 +12,6 @@ fwd_before=$(cat /proc/sys/net/ipv4/ip_forward)
 [ "$fwd_before" = 1 ] &&
     echo "NOTE: IPv4 forwarding is already on: its restore proves little"
 
-# One TCP connection to namespace $1, port $2: writes the peer's address
-# to file $3 and echoes what it receives.  Waits until it listens.
-t_peer_server() {
-    ip netns exec "$1" python3 - "$2" "$3" <<'EOF' &
-import socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("", int(sys.argv[1])))
-s.listen(1)
-s.settimeout(20)
-c, peer = s.accept()
-open(sys.argv[2], "w").write(peer[0] + "\n")
-c.settimeout(5)
-while True:
-    d = c.recv(65536)
-    if not d:
-        break
-    c.sendall(d)
-EOF
-    t_wait_listening "$1" "$2" -t
-}
-
 # One UDP datagram to namespace $1, port $2, echoed back if possible:
 # writes "PEER answered" or "PEER cannot answer: REASON" to file $3.
 # Waits until it listens.
@@ -130,7 +108,7 @@ t_match "the first lab's forward is still there" 'tcp dport 8080 dnat to 10\.10\
     nft list table ip "ovs-lab-$a"
 
 # (1) Egress NAT: upstream sees the host's address, and has no route back.
-t_peer_server "$a-upstream" 9000 "$T_TMP/peer-a"
+t_tcp_echo_server "$a-upstream" 9000 "$T_TMP/peer-a"
 t_ok "TCP neptune -> upstream carries 256 KiB through the NAT" \
     t_tcp_transfer "$a-neptune" 203.0.113.2 9000
 t_match "upstream saw the host's address 203.0.113.1, not neptune's" \
@@ -193,7 +171,7 @@ t_fails "a lab without NAT has no nftables table" nft list table ip "ovs-lab-$p"
 t_match "nft: masquerade through every interface but the lab's bridge" \
     "ip saddr 10\\.201\\.$o\\.0/24 oifname != \"$n-sw\" masquerade" nft list table ip "ovs-lab-$n"
 
-t_peer_server "$u-net" 9001 "$T_TMP/peer-n"
+t_tcp_echo_server "$u-net" 9001 "$T_TMP/peer-n"
 t_ok "TCP from the NAT lab to another lab's upstream carries 256 KiB" \
     t_tcp_transfer "$n-client" "198.18.$o.2" 9001
 t_match "that upstream saw the host's address 198.18.$o.1" \
@@ -217,7 +195,7 @@ t_match "...the second one" "^$n\$" cat /run/ovs-lab/ip_forward.labs
 t_ok "the NAT lab without 'out' goes down" "$OVS_LAB" down -q "$n"
 t_fails "its table is gone" nft list table ip "ovs-lab-$n"
 t_match "forwarding stays on for seed002's lab" '^1$' t_forwarding
-t_peer_server "$a-upstream" 9003 "$T_TMP/peer-a2"
+t_tcp_echo_server "$a-upstream" 9003 "$T_TMP/peer-a2"
 t_ok "seed002's NAT still works" t_tcp_transfer "$a-earth" 203.0.113.2 9003
 t_match "...as 203.0.113.1" '^203\.0\.113\.1$' cat "$T_TMP/peer-a2"
 
