@@ -486,16 +486,13 @@ icmp_receive(struct check_prober *prober, struct probe_netns *ns,
     int fd = ns->icmp_fd[family_index(family)];
 
     for (;;) {
-        union {
-            uint8_t bytes[512];
-            uint32_t align;
-        } buf;
+        uint8_t buf[512];
         union {
             char bytes[CMSG_SPACE(sizeof(struct timespec))];
             struct cmsghdr align;
         } control;
         struct sockaddr_storage ss;
-        struct iovec iov = { buf.bytes, sizeof buf.bytes };
+        struct iovec iov = { buf, sizeof buf };
         struct msghdr msg = {
             .msg_name = &ss,
             .msg_namelen = sizeof ss,
@@ -504,7 +501,7 @@ icmp_receive(struct check_prober *prober, struct probe_netns *ns,
             .msg_control = control.bytes,
             .msg_controllen = sizeof control.bytes,
         };
-        const struct echo_packet *pkt;
+        struct echo_packet pkt;
         struct in6_addr src;
         size_t offset = 0;
         struct probe *p;
@@ -519,26 +516,26 @@ icmp_receive(struct check_prober *prober, struct probe_netns *ns,
         }
         if (family == AF_INET) {
             /* Raw IPv4 sockets receive the IP header too. */
-            offset = n > 0 ? (buf.bytes[0] & 0x0f) * 4 : 0;
+            offset = n > 0 ? (buf[0] & 0x0f) * 4 : 0;
             in6_addr_set_mapped_ipv4(
                 &src, ((struct sockaddr_in *) &ss)->sin_addr.s_addr);
         } else {
             src = ((struct sockaddr_in6 *) &ss)->sin6_addr;
         }
-        if (n < offset + sizeof *pkt) {
+        if (n < offset + sizeof pkt) {
             continue;
         }
-        pkt = (const struct echo_packet *) &buf.bytes[offset];
-        if (pkt->type != (family == AF_INET ? ICMP_ECHOREPLY
-                          : ICMP6_ECHO_REPLY)) {
+        /* Copied out: after an IPv4 header of 20 bytes the echo header is
+         * not aligned for its 64-bit member, and reading it in place would
+         * be undefined behaviour (a misaligned access). */
+        memcpy(&pkt, &buf[offset], sizeof pkt);
+        if (pkt.type != (family == AF_INET ? ICMP_ECHOREPLY
+                         : ICMP6_ECHO_REPLY)) {
             continue;
         }
-        p = match_reply(prober, ns, family, pkt, &src);
+        p = match_reply(prober, ns, family, &pkt, &src);
         if (p) {
-            uint64_t sent_us;
-
-            memcpy(&sent_us, &pkt->sent_us, sizeof sent_us);
-            p->result.rtt_us = received_usec(&msg) - sent_us;
+            p->result.rtt_us = received_usec(&msg) - pkt.sent_us;
             probe_finish(prober, p, true, now);
         }
     }
