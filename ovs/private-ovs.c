@@ -632,10 +632,15 @@ stop_locked(const struct instance *inst)
  * After a lab of 1000 ports, ovs-vswitchd takes 1.5-2 s to exit (on 2
  * CPUs), tearing down a bridge nobody needs to wait for.
  *
- * The stopper is a fork() without exec: call this only when no other
- * thread runs (OVS forbids forking once a process has had threads, because
- * the child might need a lock another thread held; threads that have been
- * joined hold none).  It keeps nothing of the caller open but the lock (a
+ * The stopper is a fork() without exec.  OVS forbids forking once a
+ * process has had threads, because the child might need a lock another
+ * thread held.  Call this only when the caller's own threads have been
+ * joined (they hold no lock).  OVS's RCU thread ("urcu", started by the
+ * first ovsrcu_postpone() and never joined) may still run: of the locks
+ * the stopper takes, it only ever holds vlog's, while it warns that a
+ * thread has not quiesced for a second, and the stopper logs nothing but a
+ * failure (malloc, which it also uses, glibc makes safe in a forked
+ * child).  It keeps nothing of the caller open but the lock (a
  * descriptor of a network namespace would keep the namespace alive), uses
  * nothing but system calls until it reports a failure to syslog, and takes
  * no signal from the caller's terminal. */
