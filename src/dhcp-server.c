@@ -323,14 +323,19 @@ server_alive(struct dhcp_server *server)
     return is_dnsmasq_in(server->pid, server->netns);
 }
 
+/* Says what went wrong with 'server' and shows the end of its log, which
+ * usually holds dnsmasq's own reason ("dnsmasq: unknown interface eth9").
+ * The message does not send the reader to the log file: both callers'
+ * labs are usually removed right after (a failed "up" rolls back, a "run"
+ * tears its lab down), and the file with them. */
 static void
 put_failure(struct ds *ds, const struct dhcp_server *server,
             const char *what)
 {
     char *tail = file_format_tail(server->log_path, LOG_TAIL_LINES);
 
-    ds_put_format(ds, "node %s: dnsmasq %s; the end of %s:\n%s",
-                  server->node->name, what, server->log_path, tail);
+    ds_put_format(ds, "node %s: dnsmasq %s; the end of its log:\n%s",
+                  server->node->name, what, tail);
     free(tail);
 }
 

@@ -102,8 +102,9 @@ char *dhcp_server_config(const struct scenario_node *, const struct plan *,
  * On success stores in '*serversp' the servers started (the caller owns
  * them; free with dhcp_servers_destroy()) and returns NULL; a scenario
  * without DHCP server gives an empty set.  On failure stores NULL and
- * returns a malloc'd message with the end of the failing dnsmasq's log;
- * dnsmasqs that did start are left running for teardown. */
+ * returns a malloc'd message with the end of the failing dnsmasq's log
+ * (its last lines, not its path: the rollback of a failed deploy removes
+ * 'state_dir'); dnsmasqs that did start are left running for teardown. */
 char *dhcp_servers_start(const struct scenario *, const struct plan *,
                          const char *state_dir,
                          struct dhcp_servers **serversp)
@@ -120,7 +121,8 @@ struct dhcp_servers *dhcp_servers_find(const struct scenario *,
 
 /* Returns NULL if every server in 'servers' is running, otherwise a
  * malloc'd message naming each one that is not (how it ended, if it was
- * this process's child) with the end of its log.  Reaps children that
+ * this process's child) with the last lines of its log (not its path: a
+ * "run" removes the lab's files with the lab).  Reaps children that
  * exited. */
 char *dhcp_servers_check_alive(struct dhcp_servers *) OVS_WARN_UNUSED_RESULT;
 

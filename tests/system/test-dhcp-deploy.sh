@@ -1,7 +1,8 @@
 #!/bin/bash
 # System tests of DHCP in "ovs-lab up" (root, real OVS, dnsmasq and udhcpc):
 # up fails and rolls back when a client on a segment that a server of the
-# lab serves gets no lease, unless a dhcp check expects none; many clients
+# lab serves gets no lease, unless a dhcp check expects none; when dnsmasq
+# dies while starting, the error shows why; many clients
 # on one VLAN all get a lease.  Checked from outside: exit status and
 # message, ip addr, dnsmasq's lease file, what is left on the system.
 #
@@ -46,6 +47,29 @@ t_match "it shows what dnsmasq logged about the client" \
 t_fails "it does not name c3, which no server serves" grep -q 'c3\.eth0' "$T_TMP/nofree.out"
 t_match "the deploy was rolled back" 'everything it had created was removed' \
     cat "$T_TMP/nofree.out"
+t_assert_nothing_left "$lab"
+
+# --- dnsmasq dies while up starts it: the error says why ----------------------
+# dnsmasq is told to serve an interface its node does not have.  Its log
+# goes with the rollback, so the error must hold the end of it, and name no
+# file of the lab (it did name the log, which was gone by then).
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+printf '#!/bin/sh\nexec %s "$@" --interface=nosuch0\n' "$(command -v dnsmasq)" \
+    >"$T_TMP/dnsmasq-dies"
+chmod +x "$T_TMP/dnsmasq-dies"
+OVS_LAB_DNSMASQ=$T_TMP/dnsmasq-dies "$OVS_LAB" up -q --name "$lab" "$T_TMP/nofree.yaml" \
+    >"$T_TMP/dies.out" 2>&1
+t_ok "up fails when dnsmasq dies while starting" test $? = 1
+t_match "it says dnsmasq ended while starting" 'node srv: dnsmasq \(pid [0-9]+\) ended while starting' \
+    cat "$T_TMP/dies.out"
+t_match "it shows dnsmasq's reason, from the end of its log" 'unknown interface nosuch0' \
+    cat "$T_TMP/dies.out"
+t_match "the deploy was rolled back" 'everything it had created was removed' \
+    cat "$T_TMP/dies.out"
+gone=$(grep -o '/run/ovs-lab/[^ :;,()"]*' "$T_TMP/dies.out" | while read -r f; do
+    [ -e "$f" ] || echo "$f"; done)
+t_match "every file it names still exists" '^$' echo "$gone"
 t_assert_nothing_left "$lab"
 
 # --- the same client, expected to get none: up succeeds --------------------
