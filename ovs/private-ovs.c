@@ -4,6 +4,7 @@
 #include <config.h>
 #include "private-ovs.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1047,38 +1048,78 @@ private_ovs_set_kept(const struct private_ovs *po, bool kept)
     return error;
 }
 
+/* Sends 'command' for datapath 'dp' to ovs-vswitchd's control socket 'ctl'
+ * and waits for the answer until 'deadline'.  Returns NULL, or what went
+ * wrong (malloc'd): ovs-vswitchd's error message or why it did not
+ * answer. */
+static char *
+dpctl(const char *ctl, const char *command, const char *dp,
+      long long int deadline)
+{
+    const char *args[] = { dp, NULL };
+    char *reply = NULL;
+    int error = ovs_program_unixctl(ctl, command, args, deadline, &reply);
+
+    if (reply) {
+        size_t len = strlen(reply);
+
+        while (len && isspace((unsigned char) reply[len - 1])) {
+            reply[--len] = '\0';
+        }
+        return reply;
+    } else if (error) {
+        return xasprintf("no answer (%s)", ovs_retval_to_string(error));
+    }
+    return NULL;
+}
+
 /* Makes ovs-vswitchd of 'po' do now what it does only for its first
  * userspace datapath (docs/performance.md, 5.7): it sleeps 0.1 s there to
  * measure the TSC frequency, once per process.  Creates a datapath of type
  * netdev and deletes it again, so that the next lab's bridge does not wait
  * for that.  For an instance that is kept running ("ovs-lab ovs start"):
- * "up" would only add time by it.  Best effort: a failure only makes the
- * first lab slower, so it is logged and not returned. */
-void
+ * "up" would only add time by it.
+ *
+ * Returns NULL, or a warning (malloc'd) for the user: the instance runs
+ * either way, but a failure here says something about it.  If ovs-vswitchd
+ * cannot create a userspace datapath (no /dev/net/tun in a container, say)
+ * or does not answer, a lab's switch will fail the same way; if it cannot
+ * delete the one it made, that one's tap device stays on the host until
+ * ovs-vswitchd stops. */
+char *
 private_ovs_warm_up(const struct private_ovs *po)
 {
     long long int deadline = time_msec() + po->timeout_ms;
     char *ctl = xasprintf("%s/ovs-vswitchd.ctl", po->dir);
     /* Its tap device appears in the host namespace for a moment: a name of
      * our own, within IFNAMSIZ. */
-    char *dp = xasprintf("netdev@olwarm%ld", (long int) getpid() % 100000);
-    const char *args[] = { dp, NULL };
-    char *reply = NULL;
-    int error;
+    char *name = xasprintf("olwarm%ld", (long int) getpid() % 100000);
+    char *dp = xasprintf("netdev@%s", name);
+    char *warning = NULL;
+    char *problem;
 
-    error = ovs_program_unixctl(ctl, "dpctl/add-dp", args, deadline,
-                                &reply);
-    if (!error && !reply) {
-        error = ovs_program_unixctl(ctl, "dpctl/del-dp", args, deadline,
-                                    &reply);
+    problem = dpctl(ctl, "dpctl/add-dp", dp, deadline);
+    if (problem) {
+        warning = xasprintf("ovs-vswitchd of the private Open vSwitch could "
+                            "not create a userspace datapath (dpctl/add-dp "
+                            "%s: %s); a lab's switches need one, so \"up\" "
+                            "will likely fail the same way (see "
+                            "%s/ovs-vswitchd.log)", dp, problem, po->dir);
+    } else {
+        problem = dpctl(ctl, "dpctl/del-dp", dp, deadline);
+        if (problem) {
+            warning = xasprintf("ovs-vswitchd of the private Open vSwitch "
+                                "could not delete the datapath it was "
+                                "warmed up with (dpctl/del-dp %s: %s); its "
+                                "device %s may stay on the host until "
+                                "\"ovs-lab ovs stop\"", dp, problem, name);
+        }
     }
-    if (error || reply) {
-        VLOG_WARN("%s: warming up ovs-vswitchd with datapath %s: %s", ctl,
-                  dp, reply ? reply : ovs_strerror(error));
-    }
-    free(reply);
+    free(problem);
     free(dp);
+    free(name);
     free(ctl);
+    return warning;
 }
 
 /* Stores what is known of the private Open vSwitch in 'dir' in 'st' (free

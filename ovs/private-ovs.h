@@ -66,7 +66,7 @@ char *private_ovs_release_and_stop_if_unused(struct private_ovs *,
 
 char *private_ovs_set_kept(const struct private_ovs *, bool kept)
     OVS_WARN_UNUSED_RESULT;
-void private_ovs_warm_up(const struct private_ovs *);
+char *private_ovs_warm_up(const struct private_ovs *) OVS_WARN_UNUSED_RESULT;
 
 struct private_ovs_status {
     pid_t server;               /* ovsdb-server's pid, 0 if not running. */

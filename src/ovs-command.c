@@ -56,7 +56,14 @@ ovs_command_start(bool quiet)
         return error;
     }
     if (!was_running) {
-        private_ovs_warm_up(po);
+        /* It runs and is kept either way; what went wrong may still tell
+         * that a lab will not come up (see private_ovs_warm_up()). */
+        char *warning = private_ovs_warm_up(po);
+
+        if (warning) {
+            fprintf(stderr, "ovs-lab: warning: %s\n", warning);
+            free(warning);
+        }
     }
     if (!quiet) {
         printf("private Open vSwitch %s in %s; it keeps running until "

@@ -184,6 +184,18 @@ t_ok "its directory is gone" test ! -e "$OVS_DIR"
 t_fails "no device of it is left (only lo)" \
     bash -c "ip -o link show | grep -v ': lo:'"
 
+# --- start where ovs-vswitchd cannot make a userspace datapath: a warning -------
+# As in a container without /dev/net/tun: ovs-vswitchd starts, but it could
+# not give a lab's switch its datapath.  "ovs start" warms it up by making
+# one, and says on stderr what that failure means; it still keeps it.
+t_match "start without /dev/net/tun warns on stderr that up will fail" \
+    '^ovs-lab: warning: .*could not create a userspace datapath.*"up" will likely fail' \
+    unshare --mount --propagation private sh -c \
+    'mount --bind /dev/null /dev/net/tun && "$0" ovs start 2>&1 >/dev/null' "$OVS_LAB"
+t_match "... and still keeps it running" "running, kept until" "$OVS_LAB" ovs status
+t_match "stop stops it" "stopped" "$OVS_LAB" ovs stop
+t_ok "its directory is gone" test ! -e "$OVS_DIR"
+
 # --- another ovs-vswitchd with the userspace datapath in the namespace ------------
 # It holds the tap device "ovs-netdev"; so does this stand-in.
 python3 -c '
