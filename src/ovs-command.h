@@ -24,7 +24,13 @@ char *ovs_command_start(bool quiet) OVS_WARN_UNUSED_RESULT;
 
 /* Ends the keeping: stops the private Open vSwitch now if no lab is in it
  * and no other ovs-lab command uses it, otherwise it stops with the last
- * lab's "down".  Prints which unless 'quiet'. */
+ * lab's "down".  Prints which unless 'quiet'.
+ *
+ * The keeping is one mark per instance, not one per ovs_command_start():
+ * this ends it whoever started it.  Keeping is only ever a saving of time
+ * (every "up" starts the instance if it does not run), and an explicit
+ * stop must stop it, also after a "start" whose "stop" never came (a
+ * killed CI job), which a count of starts would keep running for good. */
 char *ovs_command_stop(bool quiet) OVS_WARN_UNUSED_RESULT;
 
 /* Prints whether the private Open vSwitch runs, whether it is kept, how to

@@ -404,7 +404,12 @@ static const struct command commands[] = {
      "running (0.2-0.3 s faster each; for CI jobs that run lab after lab).\n"
      "\"ovs stop\" stops it now, or, if labs are still in it, with the\n"
      "last one's \"down\".  \"ovs status\" shows it (exit status 3 if it\n"
-     "does not run) and its database, for ovs-vsctl --db=...\n",
+     "does not run) and its database, for ovs-vsctl --db=...\n"
+     "There is one private Open vSwitch per machine, kept or not:\n"
+     "\"ovs stop\" ends the keeping, whoever asked for it and however\n"
+     "many \"ovs start\" did.  That never harms a lab (it stops only\n"
+     "once no lab is in it), and the next \"up\" starts it again,\n"
+     "0.2-0.3 s slower.\n",
      ACCEPT_QUIET, 1, 1, cmd_ovs},
 };
 
