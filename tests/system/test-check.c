@@ -870,7 +870,9 @@ test_missing_namespaces(void)
     CU_ASSERT_TRUE_FATAL(load_lab(&ghost, name, ghost_yaml));
     CU_ASSERT_FALSE_FATAL(netns_exists(ns_of(&ghost,
                                              node_named(&ghost, "g1"))));
-    env = (struct check_env) { ghost.scenario, ghost.plan, NULL };
+    env = (struct check_env) {
+        .scenario = ghost.scenario, .plan = ghost.plan, .leases = NULL,
+    };
     check_results_init(&r, name, NULL);
     check_run_all(&env, &r);
 
@@ -904,7 +906,9 @@ run_checks(void)
     listener = lab_ready ? listen_in(ns_of(&lab, b)) : -1;
     lab_ready = lab_ready && listener >= 0;
     if (lab_ready) {
-        env = (struct check_env) { lab.scenario, lab.plan, &leases };
+        env = (struct check_env) {
+            .scenario = lab.scenario, .plan = lab.plan, .leases = &leases,
+        };
         check_results_init(&results, lab.scenario->name, "test-check.yaml");
         check_run_all(&env, &results);
         report_print(&results, stdout);
@@ -915,14 +919,19 @@ run_checks(void)
 
     big_ready = build_lab(&big);
     if (big_ready) {
-        env = (struct check_env) { big.scenario, big.plan, NULL };
+        env = (struct check_env) {
+            .scenario = big.scenario, .plan = big.plan, .leases = NULL,
+        };
         check_results_init(&big_results, big.scenario->name, NULL);
         check_run_all(&env, &big_results);
     }
 
     addr_ready = build_lab(&addr) && fake_addr_leases();
     if (addr_ready) {
-        env = (struct check_env) { addr.scenario, addr.plan, &addr_leases };
+        env = (struct check_env) {
+            .scenario = addr.scenario, .plan = addr.plan,
+            .leases = &addr_leases,
+        };
         check_results_init(&addr_results, addr.scenario->name, NULL);
         check_run_all(&env, &addr_results);
         report_print(&addr_results, stdout);
