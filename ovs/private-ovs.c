@@ -692,13 +692,42 @@ stop_locked_in_background(const struct instance *inst, int lock_fd)
     return NULL;
 }
 
+/* Connects to the instance's database, as switchdb_open_lab() for 'lab' if
+ * nonnull, else as switchdb_open().  If 'patient', retries until
+ * 'deadline' while ovsdb-server holds its pidfile: a server found running
+ * may still be starting.  An OVS daemon takes its pidfile first thing and
+ * opens its database and its socket only then, and a process killed while
+ * it started one (an "up" interrupted with SIGKILL) does not take the
+ * daemon along: the next user of the instance finds it running but not
+ * listening yet ("cannot connect"), for a moment. */
+static char *
+connect_database(const struct instance *inst, const char *lab, bool patient,
+                 long long int deadline, struct switchdb **dbp)
+{
+    for (;;) {
+        char *error = (lab
+                       ? switchdb_open_lab(inst->remote, inst->timeout_ms,
+                                           lab, dbp)
+                       : switchdb_open(inst->remote, inst->timeout_ms, dbp));
+
+        if (!error || !patient || time_msec() >= deadline
+            || !pidfile_owner(inst->server.pidfile)) {
+            return error;
+        }
+        free(error);
+        poll_timer_wait(10);
+        poll_block();
+    }
+}
+
 /* Makes sure both daemons run, starting what is missing, and connects to
  * the database (as switchdb_open_lab() for 'lab' if nonnull, else as
  * switchdb_open()), storing the connection in '*dbp'.  The caller holds the
  * instance lock.  Daemons started here are stopped again on failure.
  *
  * Running daemons are taken as they are: ovsdb-server answers if the
- * connection gets the database's contents; ovs-vswitchd runs if it holds
+ * connection gets the database's contents (once it listens: see
+ * connect_database()); ovs-vswitchd runs if it holds
  * its pidfile, and whoever needs it to apply something waits for cur_cfg
  * anyway (and reports it if it does not answer).  Asking it to prove it
  * works (incrementing next_cfg and waiting for cur_cfg) would make it
@@ -754,9 +783,8 @@ start_locked(const struct instance *inst, const char *lab,
         }
         started_vswitchd = true;
     }
-    error = (lab
-             ? switchdb_open_lab(inst->remote, inst->timeout_ms, lab, &db)
-             : switchdb_open(inst->remote, inst->timeout_ms, &db));
+    /* A server started here listens: it detached only then. */
+    error = connect_database(inst, lab, !started_server, deadline, &db);
     if (!error) {
         /* Nothing to commit unless the database is new. */
         error = switchdb_init(db);

@@ -173,6 +173,57 @@ t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'
 up_and_transfer "$lab" 7104
 t_ok "the lab comes up again and goes down" "$OVS_LAB" down -q "$lab"
 
+# --- down right after an up killed while ovsdb-server started ----------------
+# A killed "up" does not take the daemons it was starting along: they go on
+# starting.  An OVS daemon takes its pidfile first thing and opens its
+# database and its socket only then, so the "down" right after found
+# ovsdb-server running but not listening yet, said "cannot connect" and
+# failed (a second "down" worked).  On PATH, a stand-in for ovsdb-server
+# holds the pidfile as the daemon does, and becomes the real one (which
+# keeps the lock with the descriptor, and replaces the file) only once
+# "$wrap/server-go" is there.
+wrap=$T_TMP/wrap
+mkdir -p "$wrap"
+real_server=$(PATH=$PATH:/usr/sbin command -v ovsdb-server)
+cat >"$wrap/ovsdb-server" <<EOF
+#!/usr/bin/python3
+import fcntl, os, sys, time
+args = [a for a in sys.argv[1:] if a != "--detach"]
+pidfile = [a for a in args if a.startswith("--pidfile=")][0].split("=", 1)[1]
+fd = os.open(pidfile, os.O_RDWR | os.O_CREAT, 0o644)
+os.set_inheritable(fd, True)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.write(fd, b"%d\n" % os.getpid())
+open("$wrap/server-holds", "w").close()
+while not os.path.exists("$wrap/server-go"):
+    time.sleep(0.02)
+os.execv("$real_server", ["ovsdb-server", "--overwrite-pidfile"] + args)
+EOF
+chmod +x "$wrap/ovsdb-server"
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
+up_pid=$!
+for _ in $(seq 200); do
+    [ -e "$wrap/server-holds" ] && break
+    sleep 0.05
+done
+t_ok "(the up started ovsdb-server, which holds its pidfile)" \
+    test -e "$wrap/server-holds"
+kill -KILL "$up_pid"
+wait "$up_pid" 2>/dev/null
+(sleep 1; touch "$wrap/server-go") &
+go_pid=$!
+t_ok "down right after waits for ovsdb-server to listen" \
+    "$OVS_LAB" down -q "$lab"
+wait "$go_pid"
+"$OVS_LAB" down -q "$lab" >/dev/null 2>&1   # If the first one failed.
+t_assert_nothing_left "$lab"
+wait_ovs_stopped
+t_ok "the OVS stopped again: no daemon, no directory" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+rm -rf "$wrap"
+
 # --- start, stop: nothing left -------------------------------------------------
 t_ok "start" "$OVS_LAB" ovs -q start
 server=$(daemon_pid ovsdb-server)
