@@ -720,6 +720,31 @@ connect_database(const struct instance *inst, const char *lab, bool patient,
     }
 }
 
+/* Whether daemon 'd', which this process has just failed to start (before
+ * 'deadline'), runs all the same.  One that a process killed while it
+ * started it (see connect_database()) had no pidfile yet when we looked
+ * may take it before ours does, and ours then gives up ("already
+ * running").  That one is as good as one found running, and not ours to
+ * stop.
+ *
+ * Not after the deadline: ovs_program_wait() then killed the starter of
+ * our daemon, which may itself be the one that holds the pidfile. */
+static bool
+daemon_started_meanwhile(const struct daemon *d, long long int deadline)
+{
+    pid_t pid;
+
+    if (time_msec() >= deadline) {
+        return false;
+    }
+    pid = pidfile_owner(d->pidfile);
+    if (pid) {
+        VLOG_INFO("%s (pid %ld) was started meanwhile by another process, "
+                  "using it", d->program, (long int) pid);
+    }
+    return pid != 0;
+}
+
 /* Makes sure both daemons run, starting what is missing, and connects to
  * the database (as switchdb_open_lab() for 'lab' if nonnull, else as
  * switchdb_open()), storing the connection in '*dbp'.  The caller holds the
@@ -767,10 +792,14 @@ start_locked(const struct instance *inst, const char *lab,
 
     if (!pidfile_owner(inst->server.pidfile)) {
         error = start_server(inst, deadline);
-        if (error) {
+        if (error && daemon_started_meanwhile(&inst->server, deadline)) {
+            free(error);
+            error = NULL;
+        } else if (error) {
             goto out;
+        } else {
+            started_server = true;
         }
-        started_server = true;
     }
 
     /* ovs-vswitchd takes a while to start: meanwhile this process connects
@@ -794,6 +823,12 @@ start_locked(const struct instance *inst, const char *lab,
          * killed at the deadline), its pidfile tells the cleanup below
          * whom to stop. */
         char *e = ovs_program_wait(&vswitchd_run, deadline);
+
+        if (e && daemon_started_meanwhile(&inst->vswitchd, deadline)) {
+            free(e);
+            e = NULL;
+            started_vswitchd = false;
+        }
         if (error) {
             free(e);
         } else {

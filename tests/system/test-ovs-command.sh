@@ -224,6 +224,51 @@ t_ok "the OVS stopped again: no daemon, no directory" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
 rm -rf "$wrap"
 
+# --- down right after an up killed while it started a daemon, which has no
+# pidfile yet: "down" starts one too, which gives up ("already running")
+# when the other takes the pidfile first.  "down" stopped the other one then
+# and failed; it uses it now, like one found running.  Stand-ins on PATH:
+# the first one (the killed up's) waits until the second (the down's) is
+# started, which waits until the first holds the pidfile (its control
+# socket comes right after).  For each daemon.
+wrap=$T_TMP/wrap
+for daemon in ovsdb-server ovs-vswitchd; do
+    rm -rf "$wrap"
+    mkdir -p "$wrap"
+    cat >"$wrap/$daemon" <<EOF
+#!/bin/bash
+if mkdir "$wrap/1" 2>/dev/null; then
+    while [ ! -e "$wrap/2" ]; do sleep 0.02; done
+else
+    mkdir "$wrap/2"
+    while [ ! -S "$OVS_DIR/$daemon.ctl" ]; do sleep 0.02; done
+fi
+exec "$(PATH=$PATH:/usr/sbin command -v $daemon)" "\$@"
+EOF
+    chmod +x "$wrap/$daemon"
+    lab=$(t_lab_name)
+    t_cleanup_lab "$lab"
+    PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
+    up_pid=$!
+    for _ in $(seq 200); do
+        [ -e "$wrap/1" ] && break
+        sleep 0.05
+    done
+    t_ok "(the up started $daemon)" test -e "$wrap/1"
+    kill -KILL "$up_pid"
+    wait "$up_pid" 2>/dev/null
+    t_ok "down right after, while $daemon starts, uses that one" \
+        env PATH="$wrap:$PATH" "$OVS_LAB" down -q "$lab"
+    t_ok "(down started a second $daemon, which gave up)" test -e "$wrap/2"
+    mkdir -p "$wrap/2"
+    "$OVS_LAB" down -q "$lab" >/dev/null 2>&1   # If the first one failed.
+    t_assert_nothing_left "$lab"
+    wait_ovs_stopped
+    t_ok "the OVS stopped again: no daemon, no directory" \
+        test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+done
+rm -rf "$wrap"
+
 # --- start, stop: nothing left -------------------------------------------------
 t_ok "start" "$OVS_LAB" ovs -q start
 server=$(daemon_pid ovsdb-server)
