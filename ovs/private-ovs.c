@@ -1264,6 +1264,45 @@ private_ovs_stop(const char *dir, int timeout_ms)
     return error;
 }
 
+/* Removes what a start of the private Open vSwitch in 'dir' that was killed
+ * before the database was in place left behind: the directory, with at
+ * most a temporary database file (see create_database()), and the lock
+ * file next to it.  Nothing needs them, and "down" leaves nothing behind.
+ * Does nothing if a daemon runs or the database is there (it may hold the
+ * rows of labs), nor while another process starts or stops the instance
+ * (it holds the instance lock, and removes what it does not need itself).
+ * Returns NULL or an error message. */
+char *
+private_ovs_remove_stale(const char *dir)
+{
+    struct instance inst;
+    char *error;
+    int err, lock_fd;
+
+    error = instance_init(&inst, dir, 0);
+    if (error) {
+        return error;
+    }
+    if (access(inst.dir, F_OK) && access(inst.lock, F_OK)) {
+        instance_destroy(&inst);
+        return NULL;
+    }
+
+    err = file_try_lock(inst.lock, 0600, &lock_fd);
+    if (!err) {
+        if (!instance_runs(&inst) && access(inst.db, F_OK)
+            && errno == ENOENT) {
+            error = remove_instance(&inst);
+        }
+        close(lock_fd);
+    } else if (err != EWOULDBLOCK) {
+        error = xasprintf("%s: cannot lock (%s)", inst.lock,
+                          ovs_strerror(err));
+    }
+    instance_destroy(&inst);
+    return error;
+}
+
 /* Whether the kernel's openvswitch module is loaded, that is, whether an
  * existing Open vSwitch can use datapath_type "system".  (The private
  * instance always uses "netdev".) */

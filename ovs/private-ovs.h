@@ -80,6 +80,7 @@ void private_ovs_status_destroy(struct private_ovs_status *);
 bool private_ovs_is_running(const char *dir);
 char *private_ovs_stop(const char *dir, int timeout_ms)
     OVS_WARN_UNUSED_RESULT;
+char *private_ovs_remove_stale(const char *dir) OVS_WARN_UNUSED_RESULT;
 
 bool private_ovs_kernel_datapath_available(void);
 

@@ -668,6 +668,16 @@ lab_down(const char *lab, const struct lab_options *options)
     /* Stops the private OVS, in the background, if this was its last lab. */
     lab_release_private_ovs_db(private, db, &progress);
     switchdb_close(db);
+    if (!remote && !private) {
+        /* None runs; an "up" killed while it started one may have left the
+         * beginning of one. */
+        char *e = private_ovs_remove_stale(PRIVATE_OVS_DEFAULT_DIR);
+
+        if (e) {
+            fprintf(stderr, "ovs-lab: warning: %s\n", e);
+            free(e);
+        }
+    }
 
     if (!error) {
         if (recorded || found) {

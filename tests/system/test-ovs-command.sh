@@ -269,6 +269,30 @@ EOF
 done
 rm -rf "$wrap"
 
+# --- down after an up killed while it created the database --------------------
+# Before the database is in place, a start leaves the directory, with at
+# most the temporary database file, and the lock file next to it (as
+# test-ovs.c's test_killed_creator makes them); nothing runs, so "down"
+# does not start the private OVS, and left them behind.
+cat >"$T_TMP/veth.yaml" <<EOF
+nodes:
+  a: {interfaces: {eth0: {peer: b.eth0, address: 10.9.2.1/24}}}
+  b: {interfaces: {eth0: {address: 10.9.2.2/24}}}
+EOF
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+t_ok "lab $lab (no switch) comes up" "$OVS_LAB" up -q --name "$lab" "$T_TMP/veth.yaml"
+mkdir "$OVS_DIR"
+echo partial >"$OVS_DIR/conf.db.tmp"
+touch "$OVS_DIR.lock"
+t_ok "down" "$OVS_LAB" down -q "$lab"
+t_assert_nothing_left "$lab"
+t_ok "and removes what the killed start left: no directory, no lock file" \
+    test ! -e "$OVS_DIR" -a ! -e "$OVS_DIR.lock"
+t_ok "nothing was started for it" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
+rm -rf "$OVS_DIR" "$OVS_DIR.lock"   # If down left them.
+
 # --- start, stop: nothing left -------------------------------------------------
 t_ok "start" "$OVS_LAB" ovs -q start
 server=$(daemon_pid ovsdb-server)
