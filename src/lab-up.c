@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <limits.h>
 #include <net/if.h>
 #include <signal.h>
@@ -172,6 +173,115 @@ check_forwards_free(const struct deploy *d, struct ds *errors)
     sset_destroy(&labs);
 }
 
+/* Stores in 'addr' the address and prefix length of 'ifa', if it is an
+ * IPv4 or IPv6 address other than an IPv6 link-local one (which every
+ * interface has, and which no scenario puts on the host). */
+static bool
+host_addr_from_ifaddr(const struct ifaddrs *ifa, struct scenario_addr *addr)
+{
+    const struct sockaddr *sa = ifa->ifa_addr, *mask = ifa->ifa_netmask;
+
+    memset(addr, 0, sizeof *addr);
+    if (!sa || !mask || sa->sa_family != mask->sa_family) {
+        return false;
+    }
+    if (sa->sa_family == AF_INET) {
+        addr->family = AF_INET;
+        in6_addr_set_mapped_ipv4(
+            &addr->ip, ((const struct sockaddr_in *) sa)->sin_addr.s_addr);
+        addr->plen = ip_count_cidr_bits(
+            ((const struct sockaddr_in *) mask)->sin_addr.s_addr);
+        return true;
+    } else if (sa->sa_family == AF_INET6) {
+        const struct in6_addr *ip6
+            = &((const struct sockaddr_in6 *) sa)->sin6_addr;
+
+        if (IN6_IS_ADDR_LINKLOCAL(ip6)) {
+            return false;
+        }
+        addr->family = AF_INET6;
+        addr->ip = *ip6;
+        addr->plen = ipv6_count_cidr_bits(
+            &((const struct sockaddr_in6 *) mask)->sin6_addr);
+        return true;
+    }
+    return false;
+}
+
+/* Appends to 'errors' each address that 'd''s lab puts on the host (its
+ * gateways and the host ends of its host links) that the host already
+ * has, or whose subnet overlaps one the host already has: the host would
+ * route the subnet through one of the two interfaces only, and cut off
+ * either this lab or what is there (another lab's segment, or the host's
+ * own network, if the scenario took the LAN's subnet). */
+static void
+check_host_subnets_free(const struct deploy *d, struct ds *errors)
+{
+    const struct scenario *s = d->scenario;
+    struct ifaddrs *ifas = NULL;
+    bool listed = false;
+
+    for (size_t i = 0; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+
+        for (size_t j = 0; j < seg->n_members; j++) {
+            const struct scenario_segment_member *m = &seg->members[j];
+
+            for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
+                               && k < m->n_addrs; k++) {
+                const struct scenario_addr *a = &m->addrs[k];
+
+                if (!listed) {
+                    listed = true;
+                    if (getifaddrs(&ifas)) {
+                        ds_put_format(errors, "cannot list the host's "
+                                      "addresses (%s)\n",
+                                      ovs_strerror(errno));
+                        return;
+                    }
+                }
+                for (const struct ifaddrs *ifa = ifas; ifa;
+                     ifa = ifa->ifa_next) {
+                    struct scenario_addr used;
+                    bool same;
+
+                    if (!host_addr_from_ifaddr(ifa, &used)) {
+                        continue;
+                    }
+                    same = ipv6_addr_equals(&used.ip, &a->ip);
+                    if (!same && !scenario_addr_subnets_overlap(a, &used)) {
+                        continue;
+                    }
+
+                    char *lab = owner_link_lab(ifa->ifa_name);
+                    char ip[INET6_ADDRSTRLEN];
+
+                    ipv6_string_mapped(ip, &used.ip);
+                    ds_put_format(errors, "%s (line %d, on the host for %s) "
+                                  "%s %s/%u on host interface %s",
+                                  a->text, a->loc.line, seg->name,
+                                  same ? "is already there, as"
+                                  : "overlaps the subnet of",
+                                  ip, used.plen, ifa->ifa_name);
+                    if (lab) {
+                        ds_put_format(errors, " (lab %s)", lab);
+                    }
+                    ds_put_format(errors, "; the host would reach only one "
+                                  "of the two: give the lab another "
+                                  "subnet%s%s%s\n",
+                                  lab ? ", or take lab " : "",
+                                  lab ? lab : "", lab ? " down first" : "");
+                    free(lab);
+                    break;
+                }
+            }
+        }
+    }
+    if (ifas) {
+        freeifaddrs(ifas);
+    }
+}
+
 /* Refuses to start if any name the lab needs is taken, before anything is
  * created, so that a refused "up" has nothing to roll back. */
 static char *
@@ -237,6 +347,7 @@ preflight(const struct deploy *d)
     }
 
     check_forwards_free(d, &errors);
+    check_host_subnets_free(d, &errors);
 
     /* Programs the lab will need at run time. */
     error_list_add(&errors, dhcp_server_preflight(d->scenario));

@@ -2,11 +2,13 @@
 #include "owner.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "file-util.h"
 #include "netlink-link.h"
 #include "netlink-rtnl.h"
 #include "netns.h"
@@ -23,6 +25,25 @@ char *
 owner_link_mark(const char *lab, const char *node, const char *iface)
 {
     return xasprintf("ovs-lab:%s:%s.%s", lab, node, iface);
+}
+
+char *
+owner_link_lab(const char *ifname)
+{
+    char *path = xasprintf("/sys/class/net/%s/ifalias", ifname);
+    char *alias = NULL, *lab = NULL;
+
+    if (!file_read_string(path, &alias) && !strncmp(alias, "ovs-lab:", 8)) {
+        const char *start = alias + 8;
+        size_t len = strcspn(start, ":\n");
+
+        if (start[len] == ':') {
+            lab = xmemdup0(start, len);
+        }
+    }
+    free(alias);
+    free(path);
+    return lab;
 }
 
 int

@@ -24,6 +24,10 @@ char *owner_netns_mark(const char *lab);
 /* The alias that marks the host end of 'node'.'iface''s veth (malloc'd). */
 char *owner_link_mark(const char *lab, const char *node, const char *iface);
 
+/* The lab whose host-end mark the host interface 'ifname' carries
+ * (malloc'd), or NULL if it carries none. */
+char *owner_link_lab(const char *ifname);
+
 /* Adds to 'batch' a request that sets the alias of the device with index
  * 'ifindex' (if positive) or else named 'name' to 'mark'.  Returns 0 or a
  * positive errno, as the rtnl builders do. */

@@ -640,21 +640,6 @@ validate_segment_macs(struct validator *v)
     }
 }
 
-/* True if the subnets of CIDRs 'a' and 'b' overlap: one holds the other.
- * Host routes (/32, /128) make no connected subnet. */
-static bool
-subnets_overlap(const struct scenario_addr *a, const struct scenario_addr *b)
-{
-    unsigned int max = a->family == AF_INET ? 32 : 128;
-
-    if (!addr_valid(a) || !addr_valid(b) || a->family != b->family
-        || a->plen == max || b->plen == max) {
-        return false;
-    }
-    return (a->plen <= b->plen ? scenario_addr_in_subnet(a, &b->ip)
-            : scenario_addr_in_subnet(b, &a->ip));
-}
-
 /* Reports the host's connected subnets (gateways and host sides of host
  * links) that overlap on different segments: the host would have two
  * routes to one subnet and reach only one of the segments.  The same
@@ -685,9 +670,11 @@ validate_overlapping_subnets(struct validator *v)
 
                         for (size_t k2 = 0; m2->kind != SCENARIO_MEMBER_IFACE
                                             && k2 < m2->n_addrs; k2++) {
-                            if (subnets_overlap(a, &m2->addrs[k2])
-                                && !same_ip(a, &m2->addrs[k2])) {
-                                b = &m2->addrs[k2];
+                            const struct scenario_addr *a2 = &m2->addrs[k2];
+
+                            if (scenario_addr_subnets_overlap(a, a2)
+                                && !same_ip(a, a2)) {
+                                b = a2;
                                 b_seg = seg2;
                                 break;
                             }

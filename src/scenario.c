@@ -417,6 +417,20 @@ scenario_addr_in_subnet(const struct scenario_addr *net,
     return ipv6_addr_equals(&a, &b);
 }
 
+bool
+scenario_addr_subnets_overlap(const struct scenario_addr *a,
+                              const struct scenario_addr *b)
+{
+    unsigned int max = a->family == AF_INET ? 32 : 128;
+
+    if ((a->family != AF_INET && a->family != AF_INET6)
+        || a->family != b->family || a->plen == max || b->plen == max) {
+        return false;
+    }
+    return (a->plen <= b->plen ? scenario_addr_in_subnet(a, &b->ip)
+            : scenario_addr_in_subnet(b, &a->ip));
+}
+
 ovs_be32
 scenario_addr_ipv4(const struct scenario_addr *addr)
 {

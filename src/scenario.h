@@ -605,6 +605,12 @@ const struct scenario_segment *scenario_next_shared_segment(
 bool scenario_addr_in_subnet(const struct scenario_addr *net,
                              const struct in6_addr *ip);
 
+/* True if the subnets of CIDRs 'a' and 'b' overlap: one holds the other.
+ * Host routes (/32, /128) make no connected subnet, so they overlap
+ * nothing. */
+bool scenario_addr_subnets_overlap(const struct scenario_addr *a,
+                                   const struct scenario_addr *b);
+
 /* The IPv4 address in 'addr' (family must be AF_INET), network order. */
 ovs_be32 scenario_addr_ipv4(const struct scenario_addr *);
 

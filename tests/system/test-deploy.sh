@@ -18,6 +18,22 @@ t_ok "node reaches the host (ping)" ip netns exec "$node_ns" ping -c1 -W2 "$host
 t_ok "host reaches the node (ping)" ping -c1 -W2 "$node_addr"
 t_tcp_echo_server "$node_ns" 7001
 t_ok "TCP from the host into the node carries 256 KiB" t_tcp_transfer "" "$node_addr" 7001
+# Host subnets are the host's, not the lab's: a second lab on the host's
+# 10.1.1.0/24 would take the route from the first one (seed000's host end
+# is 10.1.1.1/24), and one with the same address would share it.
+other=$(t_lab_name)
+t_cleanup_lab "$other"
+overlap="10\.1\.1\.1/24 \(line [0-9]+, on the host for host link coke\.veth1\)"
+overlap="$overlap overlaps the subnet of 10\.1\.1\.2/24 on host interface"
+overlap="$overlap $host_end \(lab $lab\).*take lab $lab down first"
+t_match "a lab whose host subnet overlaps one in use is refused, naming it" \
+    "$overlap" "$OVS_LAB" up -q --name "$other" "$SCENARIOS/seed000-coke-veth.yaml"
+t_assert_nothing_left "$other"
+t_match "a second copy of the lab (the same host address) is refused" \
+    "10\.1\.1\.2/24 \(line [0-9]+, .*\) is already there, as 10\.1\.1\.2/24 on host interface $host_end" \
+    "$OVS_LAB" up -q --name "$other" "$SCENARIOS/seed004-host-veth.yaml"
+t_assert_nothing_left "$other"
+t_ok "the first lab still reaches the host" ip netns exec "$node_ns" ping -c1 -W2 "$host_addr"
 pids=$(t_lab_pids "$lab")
 t_ok "seed004 lab goes down" "$OVS_LAB" down -q "$lab"
 t_assert_nothing_left "$lab" $pids
