@@ -173,6 +173,22 @@ t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'
 up_and_transfer "$lab" 7104
 t_ok "the lab comes up again and goes down" "$OVS_LAB" down -q "$lab"
 
+# Starts "up" of pair.yaml as lab $1, with the stand-ins in $wrap first on
+# PATH, and kills it (SIGKILL) once file $2 exists: a stand-in made it, so
+# the up is as far as the test wants it.  $3 describes that moment.
+kill_up_at() {
+    local up_pid
+    PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$1" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
+    up_pid=$!
+    for _ in $(seq 200); do
+        [ -e "$2" ] && break
+        sleep 0.05
+    done
+    t_ok "$3" test -e "$2"
+    kill -KILL "$up_pid"
+    wait "$up_pid" 2>/dev/null
+}
+
 # --- down right after an up killed while ovsdb-server started ----------------
 # A killed "up" does not take the daemons it was starting along: they go on
 # starting.  An OVS daemon takes its pidfile first thing and opens its
@@ -202,16 +218,8 @@ EOF
 chmod +x "$wrap/ovsdb-server"
 lab=$(t_lab_name)
 t_cleanup_lab "$lab"
-PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
-up_pid=$!
-for _ in $(seq 200); do
-    [ -e "$wrap/server-holds" ] && break
-    sleep 0.05
-done
-t_ok "(the up started ovsdb-server, which holds its pidfile)" \
-    test -e "$wrap/server-holds"
-kill -KILL "$up_pid"
-wait "$up_pid" 2>/dev/null
+kill_up_at "$lab" "$wrap/server-holds" \
+    "(the up started ovsdb-server, which holds its pidfile)"
 (sleep 1; touch "$wrap/server-go") &
 go_pid=$!
 t_ok "down right after waits for ovsdb-server to listen" \
@@ -248,15 +256,7 @@ EOF
     chmod +x "$wrap/$daemon"
     lab=$(t_lab_name)
     t_cleanup_lab "$lab"
-    PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
-    up_pid=$!
-    for _ in $(seq 200); do
-        [ -e "$wrap/1" ] && break
-        sleep 0.05
-    done
-    t_ok "(the up started $daemon)" test -e "$wrap/1"
-    kill -KILL "$up_pid"
-    wait "$up_pid" 2>/dev/null
+    kill_up_at "$lab" "$wrap/1" "(the up started $daemon)"
     t_ok "down right after, while $daemon starts, uses that one" \
         env PATH="$wrap:$PATH" "$OVS_LAB" down -q "$lab"
     t_ok "(down started a second $daemon, which gave up)" test -e "$wrap/2"
