@@ -258,7 +258,11 @@ cmd_up(int argc OVS_UNUSED, char *argv[])
 
     lab_defer_interrupts();
     status = report(lab_up(argv[0], &lab_options));
-    return lab_interrupted() ? lab_interrupted_exit_status() : status;
+    /* An interrupted up rolls back and fails.  One that succeeded left the
+     * lab up, even if a signal came after its last look: the exit status
+     * says what happened to the lab. */
+    return (status && lab_interrupted()
+            ? lab_interrupted_exit_status() : status);
 }
 
 static int
