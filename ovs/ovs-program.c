@@ -106,14 +106,22 @@ ovs_program_spawn(const char *dir, struct svec *argv, const char *log,
     }
 
     /* The child starts with default signal handling and nothing blocked,
-     * whatever this process does with signals. */
+     * whatever this process does with signals, in a process group of its
+     * own: a terminal's Ctrl-C, which goes to the whole foreground group,
+     * must not kill a daemon's starter (with --detach, the process that
+     * waits for the daemon to be ready) while the daemon, already in a
+     * session of its own, lives on.  This process would see the start fail
+     * and not stop a daemon that then runs.  This process handles the
+     * interrupt instead, and stops what it started. */
     sigemptyset(&no_signals);
     sigfillset(&all_signals);
     posix_spawnattr_init(&attr);
     posix_spawnattr_setsigmask(&attr, &no_signals);
     posix_spawnattr_setsigdefault(&attr, &all_signals);
+    posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK
-                                    | POSIX_SPAWN_SETSIGDEF);
+                                    | POSIX_SPAWN_SETSIGDEF
+                                    | POSIX_SPAWN_SETPGROUP);
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
                                      O_RDONLY, 0);

@@ -293,6 +293,57 @@ t_ok "nothing was started for it" \
     test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
 rm -rf "$OVS_DIR" "$OVS_DIR.lock"   # If down left them.
 
+# --- Ctrl-C while up starts ovsdb-server: up's to handle, not the starter's --
+# A terminal's Ctrl-C goes to its whole foreground process group.  The
+# daemons' starters (the process of "ovsdb-server --detach" that waits for
+# the daemon to be ready) were in up's group: Ctrl-C killed the starter and
+# up blamed the daemon ("ovsdb-server failed (killed (Interrupt))"), while
+# the daemon, already in a session of its own, could live on and be left
+# running.  Starters now have a group of their own, and up rolls back and
+# stops what it started.  The stand-in does what --detach does: the daemon
+# is a child in a new session, the parent waits; both wait for "$wrap/go"
+# first, so that the Ctrl-C finds them there.
+rm -rf "$wrap"
+mkdir -p "$wrap"
+real_server=$(PATH=$PATH:/usr/sbin command -v ovsdb-server)
+cat >"$wrap/ovsdb-server" <<EOF
+#!/usr/bin/python3
+import os, sys, time
+def wait_go():
+    while not os.path.exists("$wrap/go"):
+        time.sleep(0.02)
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    wait_go()
+    os.execv("$real_server", ["ovsdb-server"] + sys.argv[1:])
+open("$wrap/started", "w").close()
+wait_go()
+sys.exit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+EOF
+chmod +x "$wrap/ovsdb-server"
+lab=$(t_lab_name)
+t_cleanup_lab "$lab"
+PATH=$wrap:$PATH setsid "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >"$T_TMP/ctrlc.out" 2>&1 &
+up_pid=$!
+for _ in $(seq 200); do
+    [ -e "$wrap/started" ] && break
+    sleep 0.05
+done
+t_ok "(the up is starting ovsdb-server)" test -e "$wrap/started"
+kill -INT -- "-$up_pid"
+sleep 0.2
+touch "$wrap/go"
+wait "$up_pid"
+t_ok "the up interrupted by Ctrl-C exits 130" test $? = 130
+t_match "it says it was interrupted" 'interrupted' cat "$T_TMP/ctrlc.out"
+t_fails "it does not blame ovsdb-server" grep -q 'ovsdb-server failed' "$T_TMP/ctrlc.out"
+t_assert_nothing_left "$lab"
+wait_ovs_stopped
+t_ok "no daemon it was starting is left: the OVS stopped, no directory" \
+    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+rm -rf "$wrap"
+
 # --- start, stop: nothing left -------------------------------------------------
 t_ok "start" "$OVS_LAB" ovs -q start
 server=$(daemon_pid ovsdb-server)
