@@ -173,6 +173,15 @@ t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'
 up_and_transfer "$lab" 7104
 t_ok "the lab comes up again and goes down" "$OVS_LAB" down -q "$lab"
 
+# Waits up to 10 s for file $1 to exist (a stand-in daemon made it).
+wait_for_file() {
+    for _ in $(seq 200); do
+        [ -e "$1" ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # Starts "up" of pair.yaml as lab $1, with the stand-ins in $wrap first on
 # PATH, and kills it (SIGKILL) once file $2 exists: a stand-in made it, so
 # the up is as far as the test wants it.  $3 describes that moment.
@@ -180,11 +189,7 @@ kill_up_at() {
     local up_pid
     PATH=$wrap:$PATH "$OVS_LAB" up -q --name "$1" "$T_TMP/pair.yaml" >/dev/null 2>&1 &
     up_pid=$!
-    for _ in $(seq 200); do
-        [ -e "$2" ] && break
-        sleep 0.05
-    done
-    t_ok "$3" test -e "$2"
+    t_ok "$3" wait_for_file "$2"
     kill -KILL "$up_pid"
     wait "$up_pid" 2>/dev/null
 }
@@ -326,11 +331,7 @@ lab=$(t_lab_name)
 t_cleanup_lab "$lab"
 PATH=$wrap:$PATH setsid "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml" >"$T_TMP/ctrlc.out" 2>&1 &
 up_pid=$!
-for _ in $(seq 200); do
-    [ -e "$wrap/started" ] && break
-    sleep 0.05
-done
-t_ok "(the up is starting ovsdb-server)" test -e "$wrap/started"
+t_ok "(the up is starting ovsdb-server)" wait_for_file "$wrap/started"
 kill -INT -- "-$up_pid"
 sleep 0.2
 touch "$wrap/go"
