@@ -217,69 +217,58 @@ host_addr_from_ifaddr(const struct ifaddrs *ifa, struct scenario_addr *addr)
 static void
 check_host_subnets_free(const struct deploy *d, struct ds *errors)
 {
-    const struct scenario *s = d->scenario;
-    struct ifaddrs *ifas = NULL;
-    bool listed = false;
+    struct scenario_addr_use *host;
+    size_t n = scenario_host_addrs(d->scenario, &host);
+    struct ifaddrs *ifas;
 
-    for (size_t i = 0; i < s->n_segments; i++) {
-        const struct scenario_segment *seg = &s->segments[i];
+    if (!n) {
+        free(host);
+        return;
+    }
+    if (getifaddrs(&ifas)) {
+        ds_put_format(errors, "cannot list the host's addresses (%s)\n",
+                      ovs_strerror(errno));
+        free(host);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct scenario_addr *a = host[i].addr;
 
-        for (size_t j = 0; j < seg->n_members; j++) {
-            const struct scenario_segment_member *m = &seg->members[j];
+        for (const struct ifaddrs *ifa = ifas; ifa; ifa = ifa->ifa_next) {
+            struct scenario_addr used;
+            bool same;
 
-            for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
-                               && k < m->n_addrs; k++) {
-                const struct scenario_addr *a = &m->addrs[k];
-
-                if (!listed) {
-                    listed = true;
-                    if (getifaddrs(&ifas)) {
-                        ds_put_format(errors, "cannot list the host's "
-                                      "addresses (%s)\n",
-                                      ovs_strerror(errno));
-                        return;
-                    }
-                }
-                for (const struct ifaddrs *ifa = ifas; ifa;
-                     ifa = ifa->ifa_next) {
-                    struct scenario_addr used;
-                    bool same;
-
-                    if (!host_addr_from_ifaddr(ifa, &used)) {
-                        continue;
-                    }
-                    same = ipv6_addr_equals(&used.ip, &a->ip);
-                    if (!same && !scenario_addr_subnets_overlap(a, &used)) {
-                        continue;
-                    }
-
-                    char *lab = owner_link_lab(ifa->ifa_name);
-                    char ip[INET6_ADDRSTRLEN];
-
-                    ipv6_string_mapped(ip, &used.ip);
-                    ds_put_format(errors, "%s (line %d, on the host for %s) "
-                                  "%s %s/%u on host interface %s",
-                                  a->text, a->loc.line, seg->name,
-                                  same ? "is already there, as"
-                                  : "overlaps the subnet of",
-                                  ip, used.plen, ifa->ifa_name);
-                    if (lab) {
-                        ds_put_format(errors, " (lab %s)", lab);
-                    }
-                    ds_put_format(errors, "; the host would reach only one "
-                                  "of the two: give the lab another "
-                                  "subnet%s%s%s\n",
-                                  lab ? ", or take lab " : "",
-                                  lab ? lab : "", lab ? " down first" : "");
-                    free(lab);
-                    break;
-                }
+            if (!host_addr_from_ifaddr(ifa, &used)) {
+                continue;
             }
+            same = ipv6_addr_equals(&used.ip, &a->ip);
+            if (!same && !scenario_addr_subnets_overlap(a, &used)) {
+                continue;
+            }
+
+            char *lab = owner_link_lab(ifa->ifa_name);
+            char ip[INET6_ADDRSTRLEN];
+
+            ipv6_string_mapped(ip, &used.ip);
+            ds_put_format(errors, "%s (line %d, on the host for %s) %s %s/%u "
+                          "on host interface %s", a->text, a->loc.line,
+                          host[i].seg->name,
+                          same ? "is already there, as"
+                          : "overlaps the subnet of",
+                          ip, used.plen, ifa->ifa_name);
+            if (lab) {
+                ds_put_format(errors, " (lab %s)", lab);
+            }
+            ds_put_format(errors, "; the host would reach only one of the "
+                          "two: give the lab another subnet%s%s%s\n",
+                          lab ? ", or take lab " : "", lab ? lab : "",
+                          lab ? " down first" : "");
+            free(lab);
+            break;
         }
     }
-    if (ifas) {
-        freeifaddrs(ifas);
-    }
+    freeifaddrs(ifas);
+    free(host);
 }
 
 /* Refuses to start if any name the lab needs is taken, before anything is

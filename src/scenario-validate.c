@@ -508,13 +508,8 @@ validate_dhcp_segments(struct validator *v)
 
 /* ---- Addresses on segments and on the host. ---- */
 
-struct addr_use {
-    const struct scenario_addr *addr;
-    const struct scenario_segment *seg;
-};
-
 static void
-add_use(struct addr_use **uses, size_t *n, size_t *allocated,
+add_use(struct scenario_addr_use **uses, size_t *n, size_t *allocated,
         const struct scenario_addr *addr, const struct scenario_segment *seg)
 {
     if (!addr_valid(addr)) {
@@ -523,19 +518,19 @@ add_use(struct addr_use **uses, size_t *n, size_t *allocated,
     if (*n >= *allocated) {
         *uses = x2nrealloc(*uses, allocated, sizeof **uses);
     }
-    (*uses)[(*n)++] = (struct addr_use) { addr, seg };
+    (*uses)[(*n)++] = (struct scenario_addr_use) { addr, seg };
 }
 
 /* Reports each address in 'uses' that repeats an earlier one, at the later
  * position: on the same segment ('same_seg'), or else on different segments
  * (the host's addresses). */
 static void
-report_duplicates(struct validator *v, const struct addr_use *uses, size_t n,
-                  bool same_seg)
+report_duplicates(struct validator *v, const struct scenario_addr_use *uses,
+                  size_t n, bool same_seg)
 {
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < i; j++) {
-            const struct addr_use *a = &uses[i], *b = &uses[j];
+            const struct scenario_addr_use *a = &uses[i], *b = &uses[j];
             if ((a->seg == b->seg) != same_seg
                 || !same_ip(a->addr, b->addr)) {
                 continue;
@@ -565,13 +560,13 @@ static void
 validate_segment_addresses(struct validator *v)
 {
     struct scenario *s = v->s;
-    struct addr_use *host = NULL;
-    size_t n_host = 0, host_allocated = 0;
+    struct scenario_addr_use *host;
+    size_t n_host;
 
     for (size_t i = 0; i < s->n_segments; i++) {
         const struct scenario_segment *seg = &s->segments[i];
         const struct scenario_dhcp_pool *pool = seg->dhcp;
-        struct addr_use *uses = NULL;
+        struct scenario_addr_use *uses = NULL;
         size_t n = 0, allocated = 0;
 
         for (size_t j = 0; j < seg->n_members; j++) {
@@ -579,9 +574,6 @@ validate_segment_addresses(struct validator *v)
             for (size_t k = 0; k < m->n_addrs; k++) {
                 const struct scenario_addr *a = &m->addrs[k];
                 add_use(&uses, &n, &allocated, a, seg);
-                if (m->kind != SCENARIO_MEMBER_IFACE) {
-                    add_use(&host, &n_host, &host_allocated, a, seg);
-                }
                 if (pool && ip_in_range(a, &pool->range_start,
                                         &pool->range_end)) {
                     error_at(v, a->loc, "static address %s is inside the "
@@ -602,6 +594,7 @@ validate_segment_addresses(struct validator *v)
 
     /* The host is one namespace: its addresses on different segments
      * (gateways, host links) must differ too. */
+    n_host = scenario_host_addrs(s, &host);
     report_duplicates(v, host, n_host, false);
     free(host);
 }
@@ -647,51 +640,28 @@ validate_segment_macs(struct validator *v)
 static void
 validate_overlapping_subnets(struct validator *v)
 {
-    struct scenario *s = v->s;
+    struct scenario_addr_use *host;
+    size_t n = scenario_host_addrs(v->s, &host);
 
-    for (size_t i = 0; i < s->n_segments; i++) {
-        const struct scenario_segment *seg = &s->segments[i];
+    for (size_t i = 0; i < n; i++) {
+        const struct scenario_addr *a = host[i].addr;
 
-        for (size_t j = 0; j < seg->n_members; j++) {
-            const struct scenario_segment_member *m = &seg->members[j];
+        /* Earlier segments only: the list is in segment order. */
+        for (size_t j = 0; j < i && host[j].seg != host[i].seg; j++) {
+            const struct scenario_addr *b = host[j].addr;
 
-            for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
-                               && k < m->n_addrs; k++) {
-                const struct scenario_addr *a = &m->addrs[k];
-                const struct scenario_addr *b = NULL;
-                const struct scenario_segment *b_seg = NULL;
-
-                for (size_t i2 = 0; !b && i2 < i; i2++) {
-                    const struct scenario_segment *seg2 = &s->segments[i2];
-
-                    for (size_t j2 = 0; !b && j2 < seg2->n_members; j2++) {
-                        const struct scenario_segment_member *m2
-                            = &seg2->members[j2];
-
-                        for (size_t k2 = 0; m2->kind != SCENARIO_MEMBER_IFACE
-                                            && k2 < m2->n_addrs; k2++) {
-                            const struct scenario_addr *a2 = &m2->addrs[k2];
-
-                            if (scenario_addr_subnets_overlap(a, a2)
-                                && !same_ip(a, a2)) {
-                                b = a2;
-                                b_seg = seg2;
-                                break;
-                            }
-                        }
-                    }
-                }
-                if (b) {
-                    error_at(v, a->loc, "the host's subnet of %s on %s "
-                             "overlaps that of %s on %s (at %d:%d); the "
-                             "host would route both through one interface, "
-                             "give its segments distinct subnets", a->text,
-                             seg->name, b->text, b_seg->name, b->loc.line,
-                             b->loc.column);
-                }
+            if (scenario_addr_subnets_overlap(a, b) && !same_ip(a, b)) {
+                error_at(v, a->loc, "the host's subnet of %s on %s "
+                         "overlaps that of %s on %s (at %d:%d); the "
+                         "host would route both through one interface, "
+                         "give its segments distinct subnets", a->text,
+                         host[i].seg->name, b->text, host[j].seg->name,
+                         b->loc.line, b->loc.column);
+                break;
             }
         }
     }
+    free(host);
 }
 
 /* A veth pair has one MTU: both ends of a direct link that set one must

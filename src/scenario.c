@@ -440,6 +440,37 @@ scenario_addr_ipv4(const struct scenario_addr *addr)
 
 /* ---- Lookups. ---- */
 
+size_t
+scenario_host_addrs(const struct scenario *s,
+                    struct scenario_addr_use **usesp)
+{
+    struct scenario_addr_use *uses = NULL;
+    size_t n = 0, allocated = 0;
+
+    for (size_t i = 0; i < s->n_segments; i++) {
+        const struct scenario_segment *seg = &s->segments[i];
+
+        for (size_t j = 0; j < seg->n_members; j++) {
+            const struct scenario_segment_member *m = &seg->members[j];
+
+            for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
+                               && k < m->n_addrs; k++) {
+                const struct scenario_addr *a = &m->addrs[k];
+
+                if (a->family != AF_INET && a->family != AF_INET6) {
+                    continue;
+                }
+                if (n >= allocated) {
+                    uses = x2nrealloc(uses, &allocated, sizeof *uses);
+                }
+                uses[n++] = (struct scenario_addr_use) { a, seg };
+            }
+        }
+    }
+    *usesp = uses;
+    return n;
+}
+
 struct scenario_node *
 scenario_find_node(const struct scenario *s, const char *name)
 {

@@ -568,6 +568,18 @@ struct scenario_switch *scenario_find_switch(const struct scenario *,
 struct scenario_iface *scenario_node_find_iface(const struct scenario_node *,
                                                 const char *name);
 
+/* A static address and the segment it is on. */
+struct scenario_addr_use {
+    const struct scenario_addr *addr;
+    const struct scenario_segment *seg;
+};
+
+/* Stores in '*usesp' (malloc'd; the caller frees it) the valid static
+ * addresses that 's' puts on the host: on switch gateways and on the host
+ * ends of host links, in segment order.  Returns how many. */
+size_t scenario_host_addrs(const struct scenario *,
+                           struct scenario_addr_use **usesp);
+
 /* The first static IPv4 address of 'iface', or NULL. */
 const struct scenario_addr *scenario_iface_ipv4(
     const struct scenario_iface *);
