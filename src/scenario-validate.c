@@ -560,8 +560,6 @@ static void
 validate_segment_addresses(struct validator *v)
 {
     struct scenario *s = v->s;
-    struct scenario_addr_use *host;
-    size_t n_host;
 
     for (size_t i = 0; i < s->n_segments; i++) {
         const struct scenario_segment *seg = &s->segments[i];
@@ -591,12 +589,6 @@ validate_segment_addresses(struct validator *v)
         report_duplicates(v, uses, n, true);
         free(uses);
     }
-
-    /* The host is one namespace: its addresses on different segments
-     * (gateways, host links) must differ too. */
-    n_host = scenario_host_addrs(s, &host);
-    report_duplicates(v, host, n_host, false);
-    free(host);
 }
 
 /* Reports a MAC address that two interfaces on one segment set. */
@@ -633,16 +625,14 @@ validate_segment_macs(struct validator *v)
     }
 }
 
-/* Reports the host's connected subnets (gateways and host sides of host
- * links) that overlap on different segments: the host would have two
- * routes to one subnet and reach only one of the segments.  The same
- * address twice on the host is reported as such. */
+/* Reports the host's connected subnets in 'host' (its 'n' addresses, in
+ * segment order) that overlap on different segments: the host would have
+ * two routes to one subnet and reach only one of the segments.  The same
+ * address twice on the host is reported as such, by report_duplicates(). */
 static void
-validate_overlapping_subnets(struct validator *v)
+report_overlapping_subnets(struct validator *v,
+                           const struct scenario_addr_use *host, size_t n)
 {
-    struct scenario_addr_use *host;
-    size_t n = scenario_host_addrs(v->s, &host);
-
     for (size_t i = 0; i < n; i++) {
         const struct scenario_addr *a = host[i].addr;
 
@@ -661,6 +651,18 @@ validate_overlapping_subnets(struct validator *v)
             }
         }
     }
+}
+
+/* The host is one namespace: its addresses on different segments
+ * (gateways, host links) must differ, and so must their subnets. */
+static void
+validate_host_addresses(struct validator *v)
+{
+    struct scenario_addr_use *host;
+    size_t n = scenario_host_addrs(v->s, &host);
+
+    report_duplicates(v, host, n, false);
+    report_overlapping_subnets(v, host, n);
     free(host);
 }
 
@@ -1478,7 +1480,7 @@ scenario_validate(struct scenario *s, struct scenario_errors *errors)
 
     validate_dhcp_segments(&v);
     validate_segment_addresses(&v);
-    validate_overlapping_subnets(&v);
+    validate_host_addresses(&v);
     validate_host_names(&v);
     validate_peer_mtus(&v);
     validate_segment_macs(&v);
