@@ -508,19 +508,6 @@ validate_dhcp_segments(struct validator *v)
 
 /* ---- Addresses on segments and on the host. ---- */
 
-static void
-add_use(struct scenario_addr_use **uses, size_t *n, size_t *allocated,
-        const struct scenario_addr *addr, const struct scenario_segment *seg)
-{
-    if (!addr_valid(addr)) {
-        return;
-    }
-    if (*n >= *allocated) {
-        *uses = x2nrealloc(*uses, allocated, sizeof **uses);
-    }
-    (*uses)[(*n)++] = (struct scenario_addr_use) { addr, seg };
-}
-
 /* Reports each address in 'uses' that repeats an earlier one, at the later
  * position: on the same segment ('same_seg'), or else on different segments
  * (the host's addresses). */
@@ -571,7 +558,7 @@ validate_segment_addresses(struct validator *v)
             const struct scenario_segment_member *m = &seg->members[j];
             for (size_t k = 0; k < m->n_addrs; k++) {
                 const struct scenario_addr *a = &m->addrs[k];
-                add_use(&uses, &n, &allocated, a, seg);
+                scenario_addr_use_add(&uses, &n, &allocated, a, seg);
                 if (pool && ip_in_range(a, &pool->range_start,
                                         &pool->range_end)) {
                     error_at(v, a->loc, "static address %s is inside the "
@@ -584,7 +571,8 @@ validate_segment_addresses(struct validator *v)
             }
         }
         for (size_t j = 0; pool && j < pool->n_fixed; j++) {
-            add_use(&uses, &n, &allocated, &pool->fixed[j].addr, seg);
+            scenario_addr_use_add(&uses, &n, &allocated,
+                                  &pool->fixed[j].addr, seg);
         }
         report_duplicates(v, uses, n, true);
         free(uses);

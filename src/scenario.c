@@ -440,6 +440,20 @@ scenario_addr_ipv4(const struct scenario_addr *addr)
 
 /* ---- Lookups. ---- */
 
+void
+scenario_addr_use_add(struct scenario_addr_use **uses, size_t *n,
+                      size_t *allocated, const struct scenario_addr *addr,
+                      const struct scenario_segment *seg)
+{
+    if (addr->family != AF_INET && addr->family != AF_INET6) {
+        return;
+    }
+    if (*n >= *allocated) {
+        *uses = x2nrealloc(*uses, allocated, sizeof **uses);
+    }
+    (*uses)[(*n)++] = (struct scenario_addr_use) { addr, seg };
+}
+
 size_t
 scenario_host_addrs(const struct scenario *s,
                     struct scenario_addr_use **usesp)
@@ -455,15 +469,8 @@ scenario_host_addrs(const struct scenario *s,
 
             for (size_t k = 0; m->kind != SCENARIO_MEMBER_IFACE
                                && k < m->n_addrs; k++) {
-                const struct scenario_addr *a = &m->addrs[k];
-
-                if (a->family != AF_INET && a->family != AF_INET6) {
-                    continue;
-                }
-                if (n >= allocated) {
-                    uses = x2nrealloc(uses, &allocated, sizeof *uses);
-                }
-                uses[n++] = (struct scenario_addr_use) { a, seg };
+                scenario_addr_use_add(&uses, &n, &allocated, &m->addrs[k],
+                                      seg);
             }
         }
     }

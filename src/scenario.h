@@ -574,6 +574,14 @@ struct scenario_addr_use {
     const struct scenario_segment *seg;
 };
 
+/* Appends 'addr' on 'seg' to the array '*uses' of '*n' elements (room for
+ * '*allocated'), growing it, if 'addr' is valid (it is not, after an error
+ * in the file). */
+void scenario_addr_use_add(struct scenario_addr_use **uses, size_t *n,
+                           size_t *allocated,
+                           const struct scenario_addr *addr,
+                           const struct scenario_segment *seg);
+
 /* Stores in '*usesp' (malloc'd; the caller frees it) the valid static
  * addresses that 's' puts on the host: on switch gateways and on the host
  * ends of host links, in segment order.  Returns how many. */
