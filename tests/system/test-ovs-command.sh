@@ -50,12 +50,21 @@ nodes:
   b: {interfaces: {eth0: {switch: sw, vlan: 10, address: 10.9.1.2/24}}}
 EOF
 
+# True if no daemon of the private OVS runs.
+no_daemon() {
+    [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ]
+}
+
+# True if the private OVS is stopped: no daemon, and no directory.
+ovs_stopped() {
+    no_daemon && [ ! -e "$OVS_DIR" ]
+}
+
 # Waits up to 10 s for the private OVS to be stopped: the last lab's down
 # stops it in the background.
 wait_ovs_stopped() {
     for _ in $(seq 100); do
-        [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] \
-            && [ ! -e "$OVS_DIR" ] && break
+        ovs_stopped && break
         sleep 0.1
     done
 }
@@ -134,7 +143,7 @@ t_ok "the lab still forwards" t_tcp_transfer "$lab-a" 10.9.1.2 7103
 t_ok "lab goes down" "$OVS_LAB" down -q "$lab"
 wait_ovs_stopped
 t_ok "with it the OVS stopped: no daemon, no directory" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+    ovs_stopped
 
 # --- down while the private OVS is dead -------------------------------------------
 # Killed, its daemons leave the lab's rows in the database and the tap
@@ -148,7 +157,7 @@ kill_ovs_dead() {
     local pids="$(daemon_pid ovsdb-server) $(daemon_pid ovs-vswitchd)"
     kill -9 $pids
     for _ in $(seq 50); do
-        [ -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" ] && break
+        no_daemon && break
         sleep 0.1
     done
 }
@@ -168,7 +177,7 @@ t_fails "the tap device of the lab's bridge is gone" ip link show "$lab-sw"
 t_assert_nothing_left "$lab" $pids
 wait_ovs_stopped
 t_ok "the OVS stopped again: no daemon, no directory" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+    ovs_stopped
 t_fails "no device is left (only lo)" bash -c "ip -o link show | grep -v ': lo:'"
 up_and_transfer "$lab" 7104
 t_ok "the lab comes up again and goes down" "$OVS_LAB" down -q "$lab"
@@ -234,7 +243,7 @@ wait "$go_pid"
 t_assert_nothing_left "$lab"
 wait_ovs_stopped
 t_ok "the OVS stopped again: no daemon, no directory" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+    ovs_stopped
 rm -rf "$wrap"
 
 # --- down right after an up killed while it started a daemon, which has no
@@ -270,7 +279,7 @@ EOF
     t_assert_nothing_left "$lab"
     wait_ovs_stopped
     t_ok "the OVS stopped again: no daemon, no directory" \
-        test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+        ovs_stopped
 done
 rm -rf "$wrap"
 
@@ -295,7 +304,7 @@ t_assert_nothing_left "$lab"
 t_ok "and removes what the killed start left: no directory, no lock file" \
     test ! -e "$OVS_DIR" -a ! -e "$OVS_DIR.lock"
 t_ok "nothing was started for it" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
+    no_daemon
 rm -rf "$OVS_DIR" "$OVS_DIR.lock"   # If down left them.
 
 # --- Ctrl-C while up starts ovsdb-server: up's to handle, not the starter's --
@@ -310,7 +319,6 @@ rm -rf "$OVS_DIR" "$OVS_DIR.lock"   # If down left them.
 # first, so that the Ctrl-C finds them there.
 rm -rf "$wrap"
 mkdir -p "$wrap"
-real_server=$(PATH=$PATH:/usr/sbin command -v ovsdb-server)
 cat >"$wrap/ovsdb-server" <<EOF
 #!/usr/bin/python3
 import os, sys, time
@@ -342,7 +350,7 @@ t_fails "it does not blame ovsdb-server" grep -q 'ovsdb-server failed' "$T_TMP/c
 t_assert_nothing_left "$lab"
 wait_ovs_stopped
 t_ok "no daemon it was starting is left: the OVS stopped, no directory" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)" -a ! -e "$OVS_DIR"
+    ovs_stopped
 rm -rf "$wrap"
 
 # --- start, stop: nothing left -------------------------------------------------
@@ -392,7 +400,7 @@ t_match "up beside another userspace ovs-vswitchd: says what is wrong" \
 t_fails "... and fails" "$OVS_LAB" up -q --name "$lab" "$T_TMP/pair.yaml"
 t_fails "ovs start says so too (fails)" "$OVS_LAB" ovs -q start
 t_ok "no daemon of the private OVS is left" \
-    test -z "$(daemon_pid ovsdb-server)$(daemon_pid ovs-vswitchd)"
+    no_daemon
 t_ok "nor its directory" test ! -e "$OVS_DIR"
 t_ok "nor its lock file" test ! -e "$OVS_DIR.lock"
 t_fails "nor a namespace of the lab" bash -c "ip netns list | grep -q '^$lab-'"
